@@ -1,0 +1,52 @@
+import "server-only";
+import { ConfigError, getConfig } from "@/lib/config";
+import { getDatabase } from "@/lib/db";
+import { migrate } from "@/lib/db/migrate";
+import { ensureBootstrap } from "@/lib/bootstrap";
+import { getAuthSecret } from "@/lib/auth/secret";
+import { log } from "@/lib/log";
+
+type BootState = { ready: boolean; error?: string };
+const g = globalThis as unknown as { __gatehouseBoot?: BootState };
+export function bootState(): BootState {
+  return (g.__gatehouseBoot ??= { ready: false });
+}
+
+/**
+ * Start-up, once per server process (from instrumentation.ts): validate configuration (exit
+ * with a clear message when it is wrong), then migrate and bootstrap. If the database is not
+ * reachable yet, keep retrying in the background while /healthz answers 503.
+ */
+export async function boot() {
+  let config;
+  try {
+    config = getConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`\nGatehouse cannot start. ${err.message}\nSee .env.example for every setting.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  // Take the origin from the Host header unless NEXTAUTH_URL pins it (self-hosted default).
+  process.env.AUTH_TRUST_HOST ??= "true";
+  getAuthSecret();
+
+  const state = bootState();
+  const attempt = async (n: number): Promise<void> => {
+    try {
+      const database = await getDatabase();
+      const { applied } = await migrate(database.sql);
+      const boot = await ensureBootstrap(config);
+      state.ready = true;
+      state.error = undefined;
+      log.info("ready", { database: database.kind, migrationsApplied: applied, bootstrap: boot ? "ensured" : "off" });
+    } catch (err) {
+      state.error = (err as Error).message;
+      const wait = Math.min(30, 2 ** Math.min(n, 5));
+      log.error("start-up failed; retrying", { error: state.error, retryInSeconds: wait });
+      setTimeout(() => void attempt(n + 1), wait * 1000).unref();
+    }
+  };
+  await attempt(0);
+}
