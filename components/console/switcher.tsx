@@ -60,9 +60,13 @@ export function Switcher({ orgs, currentOrgId, projects, currentProjectId, class
     <div className={cn("flex min-w-0 items-center gap-0.5", className)} data-testid="switcher">
       <DropdownMenu>
         <DropdownMenuTrigger className={cn(triggerClasses, "shrink")} data-testid="org-switcher">
-          <OrgAvatar name={orgName} className="hidden sm:inline-flex" />
-          <span className="sr-only">Organization: </span>
-          <span className="max-w-[6.5rem] truncate sm:max-w-[12rem]" data-testid="org-switcher-current">
+          <OrgAvatar name={orgName} />
+          <span className="sr-only">Organization: {orgName}</span>
+          <span
+            aria-hidden="true"
+            className="hidden max-w-[12rem] truncate sm:block"
+            data-testid="org-switcher-current"
+          >
             {orgName}
           </span>
           <ChevronsUpDown aria-hidden="true" className="size-3.5 shrink-0 text-muted-foreground" />
@@ -101,7 +105,7 @@ export function Switcher({ orgs, currentOrgId, projects, currentProjectId, class
         <DropdownMenuTrigger className={cn(triggerClasses, "shrink")} data-testid="project-switcher">
           <span className="sr-only">Project: </span>
           <span
-            className={cn("max-w-[7rem] truncate sm:max-w-[14rem]", !currentProject && "text-muted-foreground")}
+            className={cn("max-w-[10rem] truncate sm:max-w-[14rem]", !currentProject && "text-muted-foreground")}
             data-testid="project-switcher-current"
           >
             {currentProject?.name ?? "Select project"}
