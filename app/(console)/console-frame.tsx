@@ -35,7 +35,7 @@ export async function ConsoleFrame(props: {
     title: "Organization",
     items: [
       { href: `/orgs/${props.orgId}/settings`, label: "General", icon: "building" },
-      { href: `/orgs/${props.orgId}/members`, label: "Members", icon: "users" },
+      { href: `/orgs/${props.orgId}/members`, label: "Members", icon: "users", testId: "org-members" },
       { href: `/orgs/${props.orgId}/projects`, label: "Projects", icon: "folder-kanban" },
       ...(can.viewAuditLog(props.orgRole) ? [{ href: `/orgs/${props.orgId}/audit-log`, label: "Audit log", icon: "scroll-text" }] : []),
     ],

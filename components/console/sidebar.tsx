@@ -61,6 +61,8 @@ export type SidebarItem = {
   icon: string;
   /** Only active on an exact path match (default: also active on sub-paths). */
   exact?: boolean;
+  /** Override the link's test id suffix (default: slug of `label`), e.g. when two sections both have "Members". */
+  testId?: string;
 };
 
 export type SidebarSection = {
@@ -192,7 +194,7 @@ export function SidebarNav({ sections, onNavigate, testIdPrefix = "nav-", classN
                     href={item.href}
                     onClick={onNavigate}
                     aria-current={isActive ? "page" : undefined}
-                    data-testid={`${testIdPrefix}${slug(item.label)}`}
+                    data-testid={`${testIdPrefix}${item.testId ?? slug(item.label)}`}
                     data-active={isActive ? "true" : undefined}
                     className={cn(
                       "group flex h-8 items-center gap-2.5 rounded-md px-2.5 text-sm text-sidebar-foreground transition-colors outline-none hover:bg-sidebar-accent hover:text-sidebar-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50",

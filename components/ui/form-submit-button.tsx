@@ -26,7 +26,13 @@ export function FormSubmitButton({
   const status = useFormStatus();
   const pending = status.pending || Boolean(pendingProp);
   return (
-    <Button type="submit" disabled={pending || disabled} aria-busy={pending || undefined} data-pending={pending ? "true" : undefined} {...props}>
+    <Button
+      type="submit"
+      disabled={pending || disabled}
+      aria-busy={pending || undefined}
+      data-pending={pending ? "true" : undefined}
+      {...props}
+    >
       {pending && <Spinner label="" />}
       {pending && pendingText ? pendingText : children}
     </Button>

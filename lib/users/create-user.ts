@@ -3,7 +3,7 @@ import { db, type Tx } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { ServiceError } from "@/lib/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 
 /** Gives a new user their own organization ("Personal") with a "Default project" they own. */
 export async function createPersonalOrg(tx: Tx, userId: string) {
@@ -33,7 +33,7 @@ export async function createUserWithPassword(input: { email: string; password: s
       return { user, org, project };
     });
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+    if (isUniqueViolation(err)) {
       throw new ServiceError("conflict", "An account with this email already exists.", {
         email: "An account with this email already exists. Sign in instead.",
       });
