@@ -72,8 +72,13 @@ export async function resolveApiKey(secret: string): Promise<KeyResolution> {
   if (row.revoked) return { ok: false, reason: "revoked" };
   if (row.archived) return { ok: false, reason: "project_archived" };
   if (row.expiresAt !== null && row.expiresAt <= Date.now()) return { ok: false, reason: "expired" };
-  const { revoked: _r, archived: _a, expiresAt: _e, ...key } = row;
-  return { ok: true, key };
+  return {
+    ok: true,
+    key: {
+      keyId: row.keyId, name: row.name, projectId: row.projectId, orgId: row.orgId,
+      permissions: row.permissions, ownerUserId: row.ownerUserId, serviceAccountId: row.serviceAccountId,
+    },
+  };
 }
 
 /** Drops cached entries of one key (by id) or of a whole project, on this instance. */

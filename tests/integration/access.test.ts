@@ -162,3 +162,26 @@ for (const kind of KINDS) {
     });
   });
 }
+
+describe("sign-in throttling", () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await openTestDatabase("pglite");
+    await migrate(t.db.sql);
+    useDatabase(t.db);
+  });
+  after(() => t.drop());
+
+  it("locks an account after 10 failed attempts, even for the right password", async () => {
+    const { authorizeCredentials } = await import("@/lib/auth/options");
+    const u = await signUp("throttle");
+    assert.equal((await authorizeCredentials(u.email, "test-password-42", "10.0.0.1"))?.id, u.userId);
+    assert.equal(await authorizeCredentials(u.email.toUpperCase(), "test-password-42", "10.0.0.1").then((x) => x?.id), u.userId);
+    for (let i = 0; i < 10; i++) assert.equal(await authorizeCredentials(u.email, `wrong-${i}`, `10.0.1.${i}`), null);
+    await assert.rejects(authorizeCredentials(u.email, "test-password-42", "10.0.2.1"), /Too many sign-in attempts/);
+    // Unknown accounts answer like wrong passwords; malformed input is refused without lookups.
+    assert.equal(await authorizeCredentials("nobody@example.com", "whatever-123", "10.0.0.9"), null);
+    assert.equal(await authorizeCredentials("not an email", "x", "10.0.0.9"), null);
+    assert.equal(await authorizeCredentials(u.email, "x".repeat(10_000), "10.0.0.9"), null);
+  });
+});

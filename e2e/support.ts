@@ -1,0 +1,33 @@
+import crypto from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "e2e-Password-42";
+
+export function uniqueEmail(label: string) {
+  return `${label}-${crypto.randomBytes(4).toString("hex")}@example.com`;
+}
+
+/** Signs up through the UI and waits to land in the default project's API keys page. */
+export async function signUp(page: Page, email: string, name = "Test User") {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/projects\/[^/]+\/api-keys/);
+  await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+  const projectId = page.url().match(/\/projects\/([^/]+)\//)![1];
+  return { projectId };
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Saves a full-page screenshot under screenshots/ for review. */
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
