@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { emailSchema, passwordSchema } from "@/lib/auth/validation";
 import { createUserWithPassword } from "@/lib/users/create-user";
-import { fieldErrorsOf, formToObject, type ActionResult } from "@/lib/actions";
+import { fieldErrorsOf, formToObject, type ActionResult, type ActionState } from "@/lib/actions";
 import { ServiceError } from "@/lib/errors";
 import { AttemptLimiter, formatWait } from "@/lib/limits/attempt-limiter";
 import { log } from "@/lib/log";
@@ -19,7 +19,7 @@ const g = globalThis as unknown as { __gatehouseSignUpLimit?: AttemptLimiter };
 const signUpLimit = () => (g.__gatehouseSignUpLimit ??= new AttemptLimiter(20, 60 * 60_000));
 
 /** Creates an account; the form then signs in with the same credentials. */
-export async function signUpAction(_prev: unknown, form: FormData): Promise<ActionResult> {
+export async function signUpAction(_prev: ActionState, form: FormData): Promise<ActionResult> {
   const h = await headers();
   const ip = h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "unknown";
   const wait = signUpLimit().retryAfter(ip);
