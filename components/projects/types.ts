@@ -1,4 +1,2 @@
-import type { ActionResult, ActionState } from "@/lib/actions";
-
-/** A server action usable with `useActionState`: `(previous state, form data) => result`. */
-export type FormAction<T = undefined> = (prev: ActionState<T>, form: FormData) => Promise<ActionResult<T>>;
+/** What creating a service account returns (for the "Create a key for it" offer). */
+export type CreatedServiceAccount = { id: string; name: string };

@@ -8,13 +8,13 @@ import { Spinner } from "@/components/ui/spinner";
 export type FormSubmitButtonProps = Omit<ButtonProps, "type" | "asChild"> & {
   /** Text shown while the form is submitting (defaults to the normal children). */
   pendingText?: React.ReactNode;
-  /** Force the pending look, e.g. when driven by `useActionState`'s `isPending`. */
+  /** The pending state of a form submitted through `useFormAction`'s `onSubmit`. */
   pending?: boolean;
 };
 
 /**
- * Submit button for `<form action={serverAction}>`. Must be rendered inside the form:
- * disables itself and shows a spinner while the action is pending.
+ * Submit button rendered inside a form: disabled with a spinner while `pending` (or while a
+ * `<form action>` it belongs to is submitting).
  */
 export function FormSubmitButton({
   children,

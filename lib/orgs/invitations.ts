@@ -24,7 +24,7 @@ export async function createInvitation(
   orgId: string,
   input: { email: string; role: OrgRole; projects: { projectId: string; role: ProjectRole }[] },
 ) {
-  await requireOrgOwner(actor, orgId);
+  const access = await requireOrgOwner(actor, orgId);
   const prisma = await db();
   const existing = await prisma.orgMembership.findFirst({ where: { orgId, user: { email: input.email } } });
   if (existing) throw invalid("That person is already a member.", { email: "Already a member of this organization" });
@@ -60,7 +60,7 @@ export async function createInvitation(
     });
     return inv;
   });
-  return { invitation, token };
+  return { invitation, token, orgName: access.orgName };
 }
 
 export async function listPendingInvitations(actor: Actor, orgId: string) {

@@ -1,0 +1,5 @@
+import { TablePageSkeleton } from "@/components/orgs/skeletons";
+
+export default function Loading() {
+  return <TablePageSkeleton action sections={[{ rows: 4, columns: 6 }]} />;
+}

@@ -1,0 +1,5 @@
+import { SettingsSkeleton } from "@/components/orgs/skeletons";
+
+export default function Loading() {
+  return <SettingsSkeleton />;
+}
