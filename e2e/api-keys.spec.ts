@@ -13,6 +13,8 @@ test("sign up, land in the default project, create a key, see it once, copy it, 
   await page.getByTestId("create-key-submit").click();
   await expect(page.getByText(/enter a (key )?name/i)).toBeVisible();
   await page.getByTestId("key-name-input").fill("ci-deploy");
+  // The error goes as soon as the field is edited.
+  await expect(page.getByText(/enter a (key )?name/i)).toHaveCount(0);
   await shot(page, "api-keys-create-dialog");
   await page.getByTestId("create-key-submit").click();
 

@@ -104,7 +104,7 @@ function CreateKeyContent({
   onClosed: () => void;
 }) {
   const uid = React.useId();
-  const { state, pending, onSubmit, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS });
+  const { state, pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS });
   const [ownerType, setOwnerType] = React.useState<OwnerType>(preselected ? "service_account" : "user");
   const [expiry, setExpiry] = React.useState<Expiry>("never");
   const created = state?.ok ? state.data : undefined;
@@ -134,7 +134,7 @@ function CreateKeyContent({
             <DialogTitle>Create new secret key</DialogTitle>
             <DialogDescription>The full key is shown only once, right after you create it.</DialogDescription>
           </DialogHeader>
-          <form onSubmit={onSubmit} noValidate className="grid gap-5">
+          <form onSubmit={onSubmit} onInput={onInput} noValidate className="grid gap-5">
             <input type="hidden" name="projectId" value={projectId} />
 
             <div className="grid gap-2">

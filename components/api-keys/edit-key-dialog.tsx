@@ -66,9 +66,9 @@ function EditKeyForm({
   onDone: () => void;
 }) {
   const uid = React.useId();
-  const { pending, onSubmit, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS, onSuccess: onDone });
+  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS, onSuccess: onDone });
   return (
-    <form onSubmit={onSubmit} noValidate className="grid gap-5">
+    <form onSubmit={onSubmit} onInput={onInput} noValidate className="grid gap-5">
       <input type="hidden" name="projectId" value={projectId} />
       <input type="hidden" name="keyId" value={apiKey.id} />
       <div className="grid gap-2">

@@ -12,7 +12,7 @@ type Props = { action: FormAction; callbackUrl: string; defaultEmail?: string };
 
 export function SignUpForm({ action, callbackUrl, defaultEmail }: Props) {
   const router = useRouter();
-  const { pending, onSubmit, fieldErrors: fe, formError } = useFormAction(action, {
+  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, {
     fields: ["name", "email", "password"],
     // The account exists: sign in with what was typed, then go where the user was headed.
     onSuccess: (_result, form) => {
@@ -28,7 +28,7 @@ export function SignUpForm({ action, callbackUrl, defaultEmail }: Props) {
   });
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onInput={onInput} className="space-y-4" noValidate>
       <div className="space-y-2">
         <Label htmlFor="name">Name</Label>
         <Input id="name" name="name" autoComplete="name" aria-invalid={!!fe.name} />

@@ -44,15 +44,15 @@ export function CreateProjectDialog(props: Props) {
 function CreateProjectForm({ orgId, action }: Props) {
   const router = useRouter();
   const [name, setName] = useState("");
-  const { state, pending, onSubmit } = useFormAction(action, {
+  const { state, pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, {
+    fields: ["name"],
     onSuccess: (result) => {
       if (result.data) router.push(`/projects/${result.data.projectId}/api-keys`);
     },
   });
-  const fe = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const created = state?.ok === true;
   return (
-    <form onSubmit={onSubmit} noValidate className="grid gap-5">
+    <form onSubmit={onSubmit} onInput={onInput} noValidate className="grid gap-5">
       <DialogHeader>
         <DialogTitle>Create project</DialogTitle>
         <DialogDescription>
@@ -83,7 +83,7 @@ function CreateProjectForm({ orgId, action }: Props) {
           </p>
         )}
       </div>
-      <FormAlert message={state && !state.ok && !fe.name ? state.error : null} />
+      <FormAlert message={formError} />
       <DialogFooter>
         <DialogClose asChild>
           <Button variant="outline">Cancel</Button>

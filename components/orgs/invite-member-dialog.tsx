@@ -52,7 +52,7 @@ export function InviteMemberDialog(props: Props) {
 }
 
 function InviteFlow({ orgId, orgName, projects, action, onDone, onAnother }: Props & { onDone: () => void; onAnother: () => void }) {
-  const { state, pending, onSubmit } = useFormAction(action);
+  const { state, pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action);
   // Controlled fields: React resets uncontrolled ones after every submission, even a rejected one.
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"owner" | "reader">("reader");
@@ -63,10 +63,7 @@ function InviteFlow({ orgId, orgName, projects, action, onDone, onAnother }: Pro
     return <InviteCreated invite={state.data} onDone={onDone} onAnother={onAnother} />;
   }
 
-  const fe = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const projectsError = Object.entries(fe).find(([k]) => k.startsWith("projects"))?.[1];
-  const hasFieldError = Boolean(fe.email || fe.role || projectsError);
-  const formError = state && !state.ok && !hasFieldError ? state.error : null;
 
   function toggle(projectId: string, on: boolean) {
     setChecked((prev) => {
@@ -78,7 +75,7 @@ function InviteFlow({ orgId, orgName, projects, action, onDone, onAnother }: Pro
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="grid gap-5">
+    <form onSubmit={onSubmit} onInput={onInput} noValidate className="grid gap-5">
       <DialogHeader>
         <DialogTitle>Invite member</DialogTitle>
         <DialogDescription>Invite someone to {orgName}. You get a link to send them.</DialogDescription>

@@ -19,9 +19,7 @@ export function RenameOrgForm({
   action: FormAction;
 }) {
   const [name, setName] = useState(orgName);
-  const { state, pending, onSubmit } = useFormAction(action);
-  const fe = state && !state.ok ? (state.fieldErrors ?? {}) : {};
-  const formError = state && !state.ok && !fe.name ? state.error : null;
+  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: ["name"] });
 
   if (!canEdit) {
     return <Input id="org-name" readOnly value={orgName} data-testid="org-name-input" aria-readonly="true" />;
@@ -29,7 +27,7 @@ export function RenameOrgForm({
 
   const unchanged = name.trim() === orgName;
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-2">
+    <form onSubmit={onSubmit} onInput={onInput} noValidate className="space-y-2">
       <input type="hidden" name="orgId" value={orgId} />
       <div className="flex flex-col gap-2 sm:flex-row">
         <Input

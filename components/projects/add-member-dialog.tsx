@@ -71,7 +71,7 @@ function AddMemberContent({
   onDone: () => void;
 }) {
   const uid = React.useId();
-  const { pending, onSubmit, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS, onSuccess: onDone });
+  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS, onSuccess: onDone });
   return (
     <DialogContent>
       <DialogHeader>
@@ -81,7 +81,7 @@ function AddMemberContent({
           first.
         </DialogDescription>
       </DialogHeader>
-      <form onSubmit={onSubmit} noValidate className="grid gap-5">
+      <form onSubmit={onSubmit} onInput={onInput} noValidate className="grid gap-5">
         <input type="hidden" name="projectId" value={projectId} />
         <div className="grid gap-2">
           <Label htmlFor={`${uid}-email`}>Email</Label>

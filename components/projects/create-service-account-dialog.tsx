@@ -72,7 +72,7 @@ function CreateServiceAccountContent({
   onDone: () => void;
 }) {
   const uid = React.useId();
-  const { state, pending, onSubmit, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS });
+  const { state, pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS });
   const created = state?.ok ? state.data : undefined;
 
   if (created) {
@@ -118,7 +118,7 @@ function CreateServiceAccountContent({
           A service account is a bot member of this project. Keys it owns are not tied to any person.
         </DialogDescription>
       </DialogHeader>
-      <form onSubmit={onSubmit} noValidate className="grid gap-5">
+      <form onSubmit={onSubmit} onInput={onInput} noValidate className="grid gap-5">
         <input type="hidden" name="projectId" value={projectId} />
         <div className="grid gap-2">
           <Label htmlFor={`${uid}-name`}>Name</Label>

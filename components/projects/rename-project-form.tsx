@@ -27,12 +27,13 @@ export function RenameProjectForm({
     setSavedName(projectName);
     setName(projectName);
   }
-  const { pending, onSubmit, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS });
+  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: FIELDS });
   const changed = name.trim() !== projectName;
 
   return (
     <form
       onSubmit={onSubmit}
+      onInput={onInput}
       noValidate
       className="grid gap-1.5 sm:grid-cols-[10rem_1fr] sm:items-start sm:gap-4"
     >

@@ -29,7 +29,8 @@ const NETWORK_ERROR = "Could not reach the server. Check your connection and try
  *   refuses it (a plain `<form action>` is reset after every submission);
  * - turns a failed request into an ActionResult instead of an error page, while letting a
  *   server-side redirect() through to the router;
- * - toasts `message` on success and splits errors into per-field and form-level messages.
+ * - toasts `message` on success and splits errors into per-field and form-level messages;
+ *   a field's error disappears as soon as the user edits that field (wire `onInput`).
  */
 export function useFormAction<T = undefined>(action: FormAction<T>, options: Options<T> = {}) {
   const submitted = React.useRef<FormData | null>(null);
@@ -52,9 +53,25 @@ export function useFormAction<T = undefined>(action: FormAction<T>, options: Opt
     }
   });
 
+  // Fields edited since the last result: their (now stale) errors are hidden.
+  const [edited, setEdited] = React.useState<{ after: ActionState<T>; names: ReadonlySet<string> }>({ after: null, names: new Set() });
+  const editedNames = edited.after === state ? edited.names : new Set<string>();
+
   React.useEffect(() => {
     if (state) onResult(state);
   }, [state]);
+
+  const onInput = React.useCallback(
+    (event: React.FormEvent<HTMLFormElement>) => {
+      const name = (event.target as HTMLInputElement).name;
+      if (!name) return;
+      setEdited((prev) => {
+        const names = prev.after === state ? prev.names : new Set<string>();
+        return names.has(name) ? prev : { after: state, names: new Set(names).add(name) };
+      });
+    },
+    [state],
+  );
 
   const submitData = React.useCallback(
     (data: FormData) => {
@@ -72,12 +89,15 @@ export function useFormAction<T = undefined>(action: FormAction<T>, options: Opt
     [submitData],
   );
 
-  const fieldErrors: Record<string, string> = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  const fieldErrors: Record<string, string> = Object.fromEntries(
+    Object.entries(state && !state.ok ? (state.fieldErrors ?? {}) : {}).filter(([name]) => !editedNames.has(name)),
+  );
   const shown = options.fields;
-  const hasShownFieldError = shown ? shown.some((f) => fieldErrors[f]) : Object.keys(fieldErrors).length > 0;
+  const allFieldErrors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  const hasShownFieldError = shown ? shown.some((f) => allFieldErrors[f]) : Object.keys(allFieldErrors).length > 0;
   const formError = state && !state.ok && !hasShownFieldError ? state.error : null;
 
-  return { state, pending, onSubmit, submitData, fieldErrors, formError };
+  return { state, pending, onSubmit, onInput, submitData, fieldErrors, formError };
 }
 
 /** Calls a server action directly (buttons, selects); toasts the outcome and returns it. */
