@@ -10,7 +10,7 @@ const steps = [
   { name: "lint", cmd: ["npx", "eslint", "."] },
   {
     name: "unit + integration",
-    cmd: ["node", "--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=2", "tests/unit/*.test.ts", "tests/integration/*.test.ts"],
+    cmd: ["node", "--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=2", ...testFiles("tests/unit", "tests/integration")],
     count: (out) => ({ passed: num(out, /^# pass (\d+)/m), failed: num(out, /^# fail (\d+)/m) }),
   },
   { name: "build", cmd: ["npx", "next", "build"] },
@@ -20,6 +20,13 @@ const steps = [
     count: (out) => ({ passed: num(out, /(\d+) passed/), failed: num(out, /(\d+) failed/) }),
   },
 ];
+
+// Spawned without a shell, so list the test files here rather than relying on glob expansion.
+function testFiles(...dirs) {
+  return dirs.flatMap((dir) =>
+    fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `${dir}/${f}`),
+  );
+}
 
 function num(text, re) {
   const m = text.match(re);
