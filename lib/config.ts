@@ -48,6 +48,27 @@ export const envSchema = z
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: optionalString,
+    // ---- the /v1 API ----
+    REDIS_URL: optionalString.pipe(
+      z.string().regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL (leave unset for in-memory limits)").optional(),
+    ),
+    LOCAL_MODEL_DIR: optionalString,
+    LOCAL_MODEL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+    /** Loaded local models are unloaded after this long without requests. */
+    LOCAL_MODEL_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    /** Requests waiting per local model before new ones get 429. */
+    LOCAL_MODEL_QUEUE_SIZE: z.coerce.number().int().min(1).max(10_000).default(32),
+    UPSTREAM_BASE_URL: optionalString.pipe(z.url("must be the upstream's base URL, e.g. https://api.openai.com/v1").optional()),
+    UPSTREAM_API_KEY: optionalString,
+    /** Comma list of model ids served by the upstream; `alias=upstream-id` renames one. */
+    UPSTREAM_MODELS: optionalString,
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(600_000),
+    UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** Let image URLs point at private, loopback and link-local addresses (default: refused). */
+    ALLOW_PRIVATE_IMAGE_URLS: z
+      .enum(["true", "false", "1", "0", ""])
+      .optional()
+      .transform((v) => v === "true" || v === "1"),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [
@@ -63,6 +84,9 @@ export const envSchema = z
     }
     if (env.BOOTSTRAP_API_KEY && !env.BOOTSTRAP_ADMIN_EMAIL) {
       ctx.addIssue({ code: "custom", path: ["BOOTSTRAP_ADMIN_EMAIL"], message: "is required when BOOTSTRAP_API_KEY is set" });
+    }
+    if (env.UPSTREAM_MODELS && !env.UPSTREAM_BASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["UPSTREAM_BASE_URL"], message: "is required when UPSTREAM_MODELS is set" });
     }
     if (env.OIDC_CLIENT_ID && !env.OIDC_ISSUER) {
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required when OIDC_CLIENT_ID is set" });
