@@ -75,6 +75,8 @@ test("create a project, give a service account a key, delete the account, archiv
 
   // Everything above is in the audit log, newest first, and the filter narrows it.
   await page.getByTestId("nav-audit-log").click();
+  await page.waitForURL(/\/audit-log/);
+  await expect(page.locator('[data-testid="audit-row"][data-action="project.unarchived"]')).toBeVisible();
   const actions = await page.getByTestId("audit-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")));
   for (const action of [
     "project.created",
