@@ -1,7 +1,7 @@
 // Key lookup cost: resolveApiKey with its cache (the API's hot path) against the same lookup
 // with the cache disabled (one database query per call), on PGlite and PostgreSQL.
 // Run: node --conditions=react-server --import tsx scripts/bench-key-lookup.ts
-import { useDatabase } from "@/lib/db";
+import { useDatabase as attachDatabase } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { createApiKey } from "@/lib/keys/api-keys";
 import { invalidateKey, resolveApiKey } from "@/lib/keys/resolve-api-key";
@@ -26,7 +26,7 @@ async function time(n: number, fn: () => Promise<unknown>) {
 for (const kind of KINDS) {
   const t = await openTestDatabase(kind);
   await migrate(t.db.sql);
-  useDatabase(t.db);
+  attachDatabase(t.db);
   const u = await signUp("bench");
   const { key, secret } = await createApiKey(u.actor, u.projectId, { name: "bench", owner: { kind: "user" }, permissions: { mode: "all" }, expiresAt: null });
   await resolveApiKey(secret);
