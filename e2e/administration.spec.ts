@@ -47,6 +47,8 @@ test("create a project, give a service account a key, delete the account, archiv
   await page.getByRole("alertdialog").getByRole("button", { name: /delete/i }).click();
   await expect(saRow).toHaveCount(0);
   await page.getByTestId("nav-api-keys").click();
+  await page.waitForURL(/\/api-keys$/);
+  await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
   await expect(saKey).toHaveCount(0);
 
   // Rename the project; a blank name is refused and the typed value kept.

@@ -84,6 +84,7 @@ test("a member of another organization cannot open this organization's pages", a
   const a = await (await browser.newContext()).newPage();
   const { projectId } = await signUp(a, uniqueEmail("alice"));
   await a.getByTestId("nav-general").click();
+  await a.waitForURL(/\/orgs\/[^/]+\/settings/);
   const orgId = a.url().match(/\/orgs\/([^/]+)\//)![1];
 
   const m = await (await browser.newContext()).newPage();

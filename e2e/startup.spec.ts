@@ -1,53 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { expect, test } from "@playwright/test";
+import { ADMIN_URL, startServer, waitForHealth } from "./servers";
 
 // Start-up behaviour of the real server process: configuration errors, health before the
 // database is reachable, and several instances sharing one PostgreSQL.
-
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-function startServer(port: number, env: Record<string, string>) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-start-"));
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production", DATABASE_URL: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => output,
-    async stop() {
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      child.kill("SIGKILL");
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function waitForHealth(port: number, want: number, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 0;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      last = res.status;
-      if (res.status === want) return res;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`healthz did not answer ${want} in time (last ${last})`);
-}
 
 test("a bad configuration stops the server with a message naming the variable", async () => {
   const s = startServer(3231, { DATABASE_URL: "mysql://nope", AUTH_SECRET: "short" });

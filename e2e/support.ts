@@ -31,3 +31,6 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 }
+
+/** The bootstrap admin's API key the e2e server is started with (scripts/e2e-server.mjs). */
+export const E2E_API_KEY = "sk-proj-e2e0000000000000000000000000000000000000000000";

@@ -5,6 +5,12 @@ import { migrate } from "@/lib/db/migrate";
 import { ensureBootstrap } from "@/lib/bootstrap";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { log } from "@/lib/log";
+import { syncCatalog } from "@/lib/models/catalog";
+import { flushUsage } from "@/lib/usage/recorder";
+import { drain } from "@/lib/gateway/lifecycle";
+import { unloadAllLocalModels } from "@/lib/providers/local";
+
+const SHUTDOWN_GRACE_MS = 30_000;
 
 type BootState = { ready: boolean; error?: string };
 const g = globalThis as unknown as { __gatehouseBoot?: BootState };
@@ -32,12 +38,28 @@ export async function boot() {
   process.env.AUTH_TRUST_HOST ??= "true";
   getAuthSecret();
 
+  // Graceful shutdown (npm start sets NEXT_MANUAL_SIG_HANDLE so this runs instead of Next's
+  // own handler): refuse new API requests, let running ones (streams included) finish, write
+  // buffered usage, exit. Without it, Next exits on its own and buffered usage is flushed on a timer only.
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        log.info("shutting down", { signal });
+        void drain(SHUTDOWN_GRACE_MS)
+          .then(() => Promise.all([flushUsage(), unloadAllLocalModels()]))
+          .catch((err) => log.error("usage flush at shutdown failed", { error: (err as Error).message }))
+          .finally(() => process.exit(0));
+      });
+    }
+  }
+
   const state = bootState();
   const attempt = async (n: number): Promise<void> => {
     try {
       const database = await getDatabase();
       const { applied } = await migrate(database.sql);
       const boot = await ensureBootstrap(config);
+      await syncCatalog();
       state.ready = true;
       state.error = undefined;
       log.info("ready", { database: database.kind, migrationsApplied: applied, bootstrap: boot ? "ensured" : "off" });

@@ -6,6 +6,8 @@ import os from "node:os";
 import path from "node:path";
 
 const port = process.argv[2] ?? "3210";
+// Must match e2e/support.ts.
+const E2E_API_KEY = "sk-proj-e2e0000000000000000000000000000000000000000000";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-e2e-"));
 if (!fs.existsSync(".next/BUILD_ID")) {
   console.error("No production build found: run `npm run build` first.");
@@ -13,7 +15,20 @@ if (!fs.existsSync(".next/BUILD_ID")) {
 }
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
-  env: { ...process.env, DATA_DIR: dataDir, PORT: port, DATABASE_URL: "", NODE_ENV: "production" },
+  env: {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: port,
+    DATABASE_URL: "",
+    NODE_ENV: "production",
+    NEXT_MANUAL_SIG_HANDLE: "true",
+    // The API specs call the tiny model through a bootstrap key.
+    LOCAL_MODEL_DIR: process.env.TEST_MODEL_DIR ?? path.resolve("../shared/models"),
+    LOCAL_MODEL_THREADS: "1",
+    BOOTSTRAP_ADMIN_EMAIL: "e2e-admin@example.com",
+    BOOTSTRAP_ADMIN_PASSWORD: "e2e-admin-password-1",
+    BOOTSTRAP_API_KEY: E2E_API_KEY,
+  },
 });
 const cleanup = () => fs.rmSync(dataDir, { recursive: true, force: true });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

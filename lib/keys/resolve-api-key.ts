@@ -13,6 +13,9 @@ export type ResolvedKey = {
   permissions: Permissions;
   ownerUserId: string | null;
   serviceAccountId: string | null;
+  /** The key's own limits, applied on top of its project's (null = none). */
+  rpmLimit: number | null;
+  tpmLimit: number | null;
 };
 
 export type KeyRejection = "malformed" | "unknown" | "revoked" | "expired" | "project_archived";
@@ -33,7 +36,7 @@ async function loadRow(hash: string): Promise<CachedRow> {
     where: { secretHash: hash },
     select: {
       id: true, name: true, projectId: true, permissions: true, ownerUserId: true, serviceAccountId: true,
-      expiresAt: true, revokedAt: true, project: { select: { orgId: true, status: true } },
+      expiresAt: true, revokedAt: true, rpmLimit: true, tpmLimit: true, project: { select: { orgId: true, status: true } },
     },
   });
   if (!row) return { missing: true };
@@ -47,6 +50,8 @@ async function loadRow(hash: string): Promise<CachedRow> {
     permissions: permissions.success ? permissions.data : { mode: "restricted", resources: { models: "none", chat_completions: "none", embeddings: "none", files: "none", fine_tuning: "none", assistants: "none" } },
     ownerUserId: row.ownerUserId,
     serviceAccountId: row.serviceAccountId,
+    rpmLimit: row.rpmLimit,
+    tpmLimit: row.tpmLimit,
     revoked: row.revokedAt !== null,
     archived: row.project.status === "archived",
     expiresAt: row.expiresAt?.getTime() ?? null,
@@ -77,6 +82,7 @@ export async function resolveApiKey(secret: string): Promise<KeyResolution> {
     key: {
       keyId: row.keyId, name: row.name, projectId: row.projectId, orgId: row.orgId,
       permissions: row.permissions, ownerUserId: row.ownerUserId, serviceAccountId: row.serviceAccountId,
+      rpmLimit: row.rpmLimit, tpmLimit: row.tpmLimit,
     },
   };
 }

@@ -1,0 +1,135 @@
+import "server-only";
+import { OpenAIError } from "@/lib/openai/errors";
+import { parseChatRequest } from "@/lib/openai/schemas";
+import { chatCompletionBody, newChatCompletionId } from "@/lib/openai/responses";
+import { chatChunksFromEvents, sseResponseStream } from "@/lib/openai/sse";
+import type { ChatRequest, ChatStreamEvent, ModelCapability, Usage } from "@/lib/providers/types";
+import { storeBodies } from "@/lib/usage/bodies";
+import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
+import type { GatewayContext } from "./with-api-key";
+
+// POST /v1/chat/completions: validate → model → admit → provider → meter, streamed or not.
+
+const FINGERPRINT = "fp_gatehouse";
+/** Output tokens reserved against TPM when the request sets no max_tokens (bounded by the context). */
+const DEFAULT_OUTPUT_RESERVATION = 4_096;
+
+function needsOf(request: ChatRequest): ModelCapability[] {
+  const needs: ModelCapability[] = ["chat"];
+  if (request.tools.length) needs.push("tools");
+  if (request.responseFormat.type === "json_schema") needs.push("json_schema");
+  const hasImage = request.messages.some((m) => Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"));
+  if (hasImage) needs.push("vision");
+  return needs;
+}
+
+export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
+  const body = await readJsonBody(ctx.request);
+  const parsed = parseChatRequest(body);
+  const { request } = parsed;
+  const { model, provider, policy } = await resolveModel(ctx, parsed.model, needsOf(request), "chat");
+
+  const promptTokens = await provider.countPromptTokens(model, request);
+  const maxOutput = request.maxTokens ?? Math.max(1, Math.min(DEFAULT_OUTPUT_RESERVATION, model.contextWindow - promptTokens));
+  const reservations = await admit(ctx, policy, model.id, promptTokens + maxOutput * request.n);
+  const call = { model, reservations };
+
+  const id = newChatCompletionId();
+  const created = Math.floor(Date.now() / 1000);
+  const abort = new AbortController();
+  const onClientGone = () => abort.abort();
+  ctx.request.signal.addEventListener("abort", onClientGone, { once: true });
+  const callCtx = { signal: abort.signal, requestId: ctx.requestId };
+
+  if (!parsed.stream) {
+    try {
+      const result = await provider.chat(model, request, callCtx);
+      const responseBody = chatCompletionBody({ id, created, model: model.id, result, systemFingerprint: result.systemFingerprint ?? FINGERPRINT });
+      finishCall(ctx, call, { usage: result.usage, status: 200, errorCode: null, streamed: false, cancelled: false, ttftMs: null });
+      if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, responseBody);
+      return Response.json(responseBody, { status: 200 });
+    } catch (err) {
+      countProviderError(model.provider, err);
+      const cancelled = abort.signal.aborted;
+      finishCall(ctx, call, {
+        usage: { promptTokens: cancelled ? promptTokens : 0, completionTokens: 0, cachedTokens: 0 },
+        status: err instanceof OpenAIError ? err.status : 500,
+        errorCode: cancelled ? "client_closed_request" : err instanceof OpenAIError ? (err.code ?? err.type) : "internal_error",
+        streamed: false, cancelled, ttftMs: null,
+      });
+      throw err;
+    } finally {
+      ctx.request.signal.removeEventListener("abort", onClientGone);
+    }
+  }
+
+  // Streaming: start the provider before answering, so a failure before the first token is an
+  // ordinary JSON error with its status rather than a broken stream.
+  const events = provider.chatStream(model, request, callCtx)[Symbol.asyncIterator]();
+  let first: IteratorResult<ChatStreamEvent>;
+  try {
+    first = await events.next();
+  } catch (err) {
+    countProviderError(model.provider, err);
+    ctx.request.signal.removeEventListener("abort", onClientGone);
+    finishCall(ctx, call, {
+      usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 },
+      status: err instanceof OpenAIError ? err.status : 500,
+      errorCode: err instanceof OpenAIError ? (err.code ?? err.type) : "internal_error",
+      streamed: true, cancelled: abort.signal.aborted, ttftMs: null,
+    });
+    throw err;
+  }
+  const ttftMs = Math.round(performance.now() - ctx.startedAt);
+
+  let usage: Usage | null = null;
+  let failure: OpenAIError | null = null;
+  const contentParts: string[] = [];
+  async function* tracked(): AsyncGenerator<ChatStreamEvent> {
+    try {
+      if (!first.done) {
+        if (first.value.type === "delta" && first.value.content) contentParts.push(first.value.content);
+        yield first.value;
+      }
+      while (true) {
+        const next = await events.next();
+        if (next.done) return;
+        if (next.value.type === "delta" && next.value.content) contentParts.push(next.value.content);
+        yield next.value;
+      }
+    } catch (err) {
+      failure = err instanceof OpenAIError ? err : new OpenAIError(500, "The model failed while streaming.", "server_error");
+      countProviderError(model.provider, err);
+      throw failure;
+    } finally {
+      // Closing early (client gone) must reach the provider so it frees the model.
+      await events.return?.();
+    }
+  }
+  const chunks = chatChunksFromEvents(tracked(), {
+    id, created, model: model.id, systemFingerprint: FINGERPRINT, includeUsage: parsed.includeUsage, n: request.n,
+    onUsage: (u: Usage) => {
+      usage = u;
+    },
+  });
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    ctx.request.signal.removeEventListener("abort", onClientGone);
+    const cancelled = abort.signal.aborted && !failure;
+    const f = failure as OpenAIError | null;
+    finishCall(ctx, call, {
+      usage: usage ?? { promptTokens, completionTokens: 0, cachedTokens: 0 },
+      status: f ? f.status : cancelled ? 499 : 200,
+      errorCode: f ? (f.code ?? f.type) : cancelled ? "client_closed_request" : null,
+      streamed: true, cancelled, ttftMs,
+    });
+    if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { streamed: true, content: contentParts.join("") });
+  };
+  const stream = sseResponseStream(chunks, { onClose: finish, onCancel: () => abort.abort() });
+  return new Response(stream, {
+    status: 200,
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" },
+  });
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { LRUCache } from "lru-cache";
+import { db } from "@/lib/db";
+import type { LimitSpec } from "@/lib/limits/rate-limiter";
+
+// What the API needs to know about a project on every request, cached briefly so the hot path
+// makes no database round trip: its model allow-list, body storage, and the limits in force.
+
+type Limits = { rpm: number | null; tpm: number | null; rpd: number | null };
+
+export type ProjectPolicy = {
+  projectId: string;
+  orgId: string;
+  tier: number;
+  allowedModels: string[];
+  storeBodies: boolean;
+  /** Org tier limits for a model, tightened by the project's own limits where set. */
+  limitsFor(model: string): LimitSpec;
+};
+
+const POLICY_TTL_MS = 5_000;
+const g = globalThis as unknown as { __gatehousePolicies?: LRUCache<string, Promise<ProjectPolicy>> };
+const cache = () => (g.__gatehousePolicies ??= new LRUCache({ max: 10_000, ttl: POLICY_TTL_MS }));
+
+/** The tighter of two limits, where null means "no limit". */
+function tighter(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+export function combineLimits(base: Limits, ...overrides: (Partial<Limits> | null | undefined)[]): LimitSpec {
+  let out: Limits = { ...base };
+  for (const o of overrides) {
+    if (!o) continue;
+    out = { rpm: tighter(out.rpm, o.rpm ?? null), tpm: tighter(out.tpm, o.tpm ?? null), rpd: tighter(out.rpd, o.rpd ?? null) };
+  }
+  return out;
+}
+
+async function load(projectId: string): Promise<ProjectPolicy> {
+  const prisma = await db();
+  const project = await prisma.project.findUniqueOrThrow({
+    where: { id: projectId },
+    select: { id: true, orgId: true, allowedModels: true, storeBodies: true, org: { select: { tier: true } }, modelLimits: true },
+  });
+  const tier = project.org.tier;
+  const tierRows = await prisma.tierLimit.findMany({ where: { tier } });
+  const tierLimits = new Map(tierRows.map((r) => [r.model, { rpm: r.rpm, tpm: r.tpm, rpd: r.rpd }]));
+  const projectLimits = new Map(project.modelLimits.map((r) => [r.model, { rpm: r.rpm, tpm: r.tpm, rpd: r.rpd }]));
+  const unlimited: Limits = { rpm: null, tpm: null, rpd: null };
+  return {
+    projectId: project.id,
+    orgId: project.orgId,
+    tier,
+    allowedModels: project.allowedModels,
+    storeBodies: project.storeBodies,
+    limitsFor(model) {
+      const base = tierLimits.get(model) ?? tierLimits.get("*") ?? unlimited;
+      return combineLimits(base, projectLimits.get("*"), projectLimits.get(model));
+    },
+  };
+}
+
+export function getProjectPolicy(projectId: string): Promise<ProjectPolicy> {
+  const c = cache();
+  let p = c.get(projectId);
+  if (!p) {
+    p = load(projectId);
+    p.catch(() => c.delete(projectId));
+    c.set(projectId, p);
+  }
+  return p;
+}
+
+/** Console changes to a project's settings or limits apply at once on this instance. */
+export function invalidateProjectPolicy(projectId?: string) {
+  if (projectId) cache().delete(projectId);
+  else cache().clear();
+}

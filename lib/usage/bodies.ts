@@ -1,0 +1,14 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+
+/** Stores a request's body and response for the request log, for projects that turn it on. Off the request path. */
+export function storeBodies(requestId: string, projectId: string, request: unknown, response: unknown) {
+  void db()
+    .then((prisma) =>
+      prisma.requestBody.create({
+        data: { requestId, projectId, request: request as object, response: (response ?? undefined) as object | undefined },
+      }),
+    )
+    .catch((err) => log.warn("storing request body failed", { requestId, error: (err as Error).message }));
+}

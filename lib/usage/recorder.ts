@@ -1,0 +1,189 @@
+import "server-only";
+import { getDatabase } from "@/lib/db";
+import { log } from "@/lib/log";
+
+// Usage events are buffered in memory and written in batches off the request path, together
+// with their hourly rollups, in one transaction per batch (so rollups always equal the events).
+// What a hard crash can lose: the buffer, i.e. at most FLUSH_INTERVAL_MS of events (or
+// MAX_BATCH events). SIGTERM/SIGINT flush it first (lib/boot.ts).
+
+export type UsageEventInput = {
+  requestId: string;
+  createdAt?: Date;
+  orgId: string;
+  projectId: string;
+  apiKeyId: string | null;
+  userId: string | null;
+  endpoint: string;
+  model: string;
+  provider: string | null;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  costMicros: bigint;
+  latencyMs: number;
+  ttftMs: number | null;
+  status: number;
+  errorCode: string | null;
+  streamed: boolean;
+  cancelled: boolean;
+};
+
+const FLUSH_INTERVAL_MS = 1_000;
+const MAX_BATCH = 1_000;
+/** Beyond this many unwritten events (database down for long) the oldest are dropped and counted. */
+const MAX_BUFFERED = 100_000;
+
+type State = {
+  buffer: UsageEventInput[];
+  timer: NodeJS.Timeout | null;
+  flushing: Promise<void> | null;
+  written: number;
+  dropped: number;
+  failures: number;
+};
+const g = globalThis as unknown as { __gatehouseUsage?: State };
+const state = () => (g.__gatehouseUsage ??= { buffer: [], timer: null, flushing: null, written: 0, dropped: 0, failures: 0 });
+
+export function recordUsage(event: UsageEventInput) {
+  const s = state();
+  s.buffer.push({ ...event, createdAt: event.createdAt ?? new Date() });
+  if (s.buffer.length > MAX_BUFFERED) {
+    const excess = s.buffer.length - MAX_BUFFERED;
+    s.buffer.splice(0, excess);
+    s.dropped += excess;
+    log.error("usage buffer full; oldest events dropped", { dropped: excess });
+  }
+  if (s.buffer.length >= MAX_BATCH) void flushUsage();
+  else if (!s.timer) {
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      void flushUsage();
+    }, FLUSH_INTERVAL_MS);
+    s.timer.unref();
+  }
+}
+
+export function usageStats() {
+  const s = state();
+  return { buffered: s.buffer.length, written: s.written, dropped: s.dropped, failures: s.failures };
+}
+
+/** Writes everything buffered so far; resolves when it is in the database (or failed and re-queued). */
+export async function flushUsage(): Promise<void> {
+  const s = state();
+  while (s.flushing) await s.flushing;
+  if (!s.buffer.length) return;
+  const run = (async () => {
+    while (s.buffer.length) {
+      const batch = s.buffer.splice(0, MAX_BATCH);
+      try {
+        await writeBatch(batch);
+        s.written += batch.length;
+      } catch (err) {
+        // Put the batch back in front and try again on the next flush.
+        s.buffer.unshift(...batch);
+        s.failures += 1;
+        log.error("usage flush failed; will retry", { error: (err as Error).message, events: batch.length });
+        if (!s.timer) {
+          s.timer = setTimeout(() => {
+            s.timer = null;
+            void flushUsage();
+          }, FLUSH_INTERVAL_MS * 5);
+          s.timer.unref();
+        }
+        return;
+      }
+    }
+  })();
+  s.flushing = run;
+  try {
+    await run;
+  } finally {
+    s.flushing = null;
+  }
+}
+
+const EVENT_COLUMNS = [
+  "requestId", "createdAt", "orgId", "projectId", "apiKeyId", "userId", "endpoint", "model", "provider",
+  "promptTokens", "cachedTokens", "completionTokens", "costMicros", "latencyMs", "ttftMs", "status",
+  "errorCode", "streamed", "cancelled",
+] as const;
+
+function hourOf(d: Date) {
+  const h = new Date(d);
+  h.setUTCMinutes(0, 0, 0);
+  return h;
+}
+
+type RollupRow = {
+  hour: Date; orgId: string; projectId: string; apiKeyId: string; model: string;
+  requests: number; errors: number; rateLimited: number;
+  promptTokens: bigint; cachedTokens: bigint; completionTokens: bigint; costMicros: bigint;
+};
+
+export function rollupsOf(events: UsageEventInput[]): RollupRow[] {
+  const map = new Map<string, RollupRow>();
+  for (const e of events) {
+    const hour = hourOf(e.createdAt ?? new Date());
+    const apiKeyId = e.apiKeyId ?? "";
+    const k = `${hour.toISOString()}|${e.orgId}|${e.projectId}|${apiKeyId}|${e.model}`;
+    let r = map.get(k);
+    if (!r) {
+      r = { hour, orgId: e.orgId, projectId: e.projectId, apiKeyId, model: e.model, requests: 0, errors: 0, rateLimited: 0, promptTokens: 0n, cachedTokens: 0n, completionTokens: 0n, costMicros: 0n };
+      map.set(k, r);
+    }
+    r.requests += 1;
+    if (e.status >= 400) r.errors += 1;
+    if (e.status === 429) r.rateLimited += 1;
+    r.promptTokens += BigInt(e.promptTokens);
+    r.cachedTokens += BigInt(e.cachedTokens);
+    r.completionTokens += BigInt(e.completionTokens);
+    r.costMicros += e.costMicros;
+  }
+  return [...map.values()];
+}
+
+async function writeBatch(batch: UsageEventInput[]) {
+  const database = await getDatabase();
+  const rollups = rollupsOf(batch);
+  await database.prisma.$transaction(async (tx) => {
+    // One multi-row INSERT per batch: Prisma's per-query cost dominates otherwise.
+    const params: unknown[] = [];
+    const tuples = batch.map((e) => {
+      const values = EVENT_COLUMNS.map((c) => {
+        const v = e[c as keyof UsageEventInput];
+        params.push(typeof v === "bigint" ? v.toString() : (v ?? null));
+        return `$${params.length}`;
+      });
+      return `(${values.join(",")})`;
+    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "UsageEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(",")}) VALUES ${tuples.join(",")}`,
+      ...params,
+    );
+    const rp: unknown[] = [];
+    const rt = rollups.map((r) => {
+      const vals = [r.hour, r.orgId, r.projectId, r.apiKeyId, r.model, r.requests, r.errors, r.rateLimited,
+        r.promptTokens.toString(), r.cachedTokens.toString(), r.completionTokens.toString(), r.costMicros.toString()];
+      const ph = vals.map((v) => {
+        rp.push(v);
+        return `$${rp.length}`;
+      });
+      return `(${ph.join(",")})`;
+    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "UsageRollup" ("hour","orgId","projectId","apiKeyId","model","requests","errors","rateLimited","promptTokens","cachedTokens","completionTokens","costMicros")
+       VALUES ${rt.join(",")}
+       ON CONFLICT ("hour","orgId","projectId","apiKeyId","model") DO UPDATE SET
+         "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
+         "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
+         "rateLimited" = "UsageRollup"."rateLimited" + EXCLUDED."rateLimited",
+         "promptTokens" = "UsageRollup"."promptTokens" + EXCLUDED."promptTokens",
+         "cachedTokens" = "UsageRollup"."cachedTokens" + EXCLUDED."cachedTokens",
+         "completionTokens" = "UsageRollup"."completionTokens" + EXCLUDED."completionTokens",
+         "costMicros" = "UsageRollup"."costMicros" + EXCLUDED."costMicros"`,
+      ...rp,
+    );
+  });
+}
