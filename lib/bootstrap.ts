@@ -26,9 +26,11 @@ export async function ensureBootstrap(config: AppConfig) {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`);
       let user = await tx.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
       if (!user) {
-        user = await tx.user.create({ data: { email, name: "Admin", passwordHash: freshHash }, select: { id: true, passwordHash: true } });
+        user = await tx.user.create({ data: { email, name: "Admin", passwordHash: freshHash, isAdmin: true }, select: { id: true, passwordHash: true } });
       } else if (!user.passwordHash || !(await verifyPassword(password, user.passwordHash))) {
-        await tx.user.update({ where: { id: user.id }, data: { passwordHash: freshHash } });
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash: freshHash, isAdmin: true } });
+      } else {
+        await tx.user.update({ where: { id: user.id }, data: { isAdmin: true } });
       }
       const owned = await tx.orgMembership.findFirst({
         where: { userId: user.id, role: "owner" },

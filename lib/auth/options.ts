@@ -10,7 +10,7 @@ import { emailSchema } from "./validation";
 import { getDummyHash, verifyPassword } from "./password";
 import { getAuthSecret } from "./secret";
 import { formatWait, signInLimits } from "@/lib/limits/attempt-limiter";
-import { createPersonalOrg } from "@/lib/users/create-user";
+import { createPersonalOrg, isFirstAccount } from "@/lib/users/create-user";
 
 function clientIp(headers: Record<string, unknown> | undefined): string {
   const fwd = headers?.["x-forwarded-for"];
@@ -52,7 +52,7 @@ async function linkOAuthUser(provider: string, providerAccountId: string, email:
     if (linked) return linked.userId;
     let user = await tx.user.findUnique({ where: { email }, select: { id: true } });
     if (!user) {
-      user = await tx.user.create({ data: { email, name: name ?? null }, select: { id: true } });
+      user = await tx.user.create({ data: { email, name: name ?? null, isAdmin: await isFirstAccount(tx) }, select: { id: true } });
       await createPersonalOrg(tx, user.id);
     }
     await tx.account.create({ data: { userId: user.id, provider, providerAccountId } });

@@ -19,6 +19,11 @@ export async function createPersonalOrg(tx: Tx, userId: string) {
   return { org, project };
 }
 
+/** Without a bootstrap admin, the instance's first account administers it. */
+export async function isFirstAccount(tx: Tx) {
+  return (await tx.user.count()) === 0;
+}
+
 /** Signs up a user with a password. Input is already validated (lib/auth/validation.ts). */
 export async function createUserWithPassword(input: { email: string; password: string; name?: string }) {
   const prisma = await db();
@@ -26,7 +31,7 @@ export async function createUserWithPassword(input: { email: string; password: s
   try {
     return await prisma.$transaction(async (tx) => {
       const user = await tx.user.create({
-        data: { email: input.email, name: input.name || null, passwordHash },
+        data: { email: input.email, name: input.name || null, passwordHash, isAdmin: await isFirstAccount(tx) },
         select: { id: true, email: true },
       });
       const { org, project } = await createPersonalOrg(tx, user.id);
