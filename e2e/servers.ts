@@ -13,7 +13,25 @@ export function startServer(port: number, env: Record<string, string>) {
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production", DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: `next start` runs the server in a child process, and stopping
+    // must reach that one too, or it outlives the test holding its port.
+    detached: true,
   });
+  const groupAlive = () => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -23,9 +41,12 @@ export function startServer(port: number, env: Record<string, string>) {
     exited,
     output: () => output,
     async stop() {
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      child.kill("SIGKILL");
+      // Wait for every process of the group (the server flushes usage as it stops), then force.
+      signalGroup("SIGTERM");
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && groupAlive()) await new Promise((r) => setTimeout(r, 100));
+      signalGroup("SIGKILL");
+      await exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

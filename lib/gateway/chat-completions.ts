@@ -5,6 +5,7 @@ import { chatCompletionBody, newChatCompletionId } from "@/lib/openai/responses"
 import { chatChunksFromEvents, sseResponseStream } from "@/lib/openai/sse";
 import type { ChatRequest, ChatStreamEvent, ModelCapability, Usage } from "@/lib/providers/types";
 import { storeBodies } from "@/lib/usage/bodies";
+import { measureImages } from "./images";
 import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
 import type { GatewayContext } from "./with-api-key";
 
@@ -27,7 +28,9 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   const body = await readJsonBody(ctx.request);
   const parsed = parseChatRequest(body);
   const { request } = parsed;
-  const { model, provider, policy } = await resolveModel(ctx, parsed.model, needsOf(request), "chat");
+  const needs = needsOf(request);
+  const { model, provider, policy } = await resolveModel(ctx, parsed.model, needs, "chat");
+  if (needs.includes("vision")) await measureImages(request, ctx.request.signal);
 
   const promptTokens = await provider.countPromptTokens(model, request);
   const maxOutput = request.maxTokens ?? Math.max(1, Math.min(DEFAULT_OUTPUT_RESERVATION, model.contextWindow - promptTokens));

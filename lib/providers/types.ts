@@ -64,6 +64,8 @@ export type ChatRequest = {
   user: string | null;
   /** The raw request body, for providers that forward it (OpenAI-compatible upstreams). */
   raw: Record<string, unknown>;
+  /** Sizes of the image_url parts, by URL, once the gateway has fetched and checked them. */
+  imageSizes?: Map<string, { width: number; height: number }>;
 };
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";

@@ -189,7 +189,7 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions = {
 
     /** An estimate with our tokenizer: the upstream's reported usage is what gets billed. */
     async countPromptTokens(model: ModelEntry, request: ChatRequest): Promise<number> {
-      return countChatPromptTokens(model.upstreamId, request.messages, request.tools);
+      return countChatPromptTokens(model.upstreamId, request.messages, request.tools, { imageSize: (url) => request.imageSizes?.get(url) });
     },
   };
 }
