@@ -121,6 +121,35 @@ test.describe("OpenAI-compatible API", () => {
     }
   });
 
+  test("legacy functions/function_call get the legacy answer shape", async ({ request }) => {
+    const res = await request.post("/v1/chat/completions", {
+      headers: { authorization: `Bearer ${E2E_API_KEY}` },
+      data: {
+        model: MODEL,
+        messages: [{ role: "user", content: "Weather in Oslo?" }],
+        functions: [{ name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }],
+        function_call: { name: "get_weather" },
+        temperature: 0,
+      },
+    });
+    expect(res.status()).toBe(200);
+    const choice = (await res.json()).choices[0];
+    expect(choice.finish_reason).toBe("function_call");
+    expect(choice.message.tool_calls).toBeUndefined();
+    expect(choice.message.function_call.name).toBe("get_weather");
+    expect(typeof JSON.parse(choice.message.function_call.arguments).city).toBe("string");
+  });
+
+  test("/metrics exposes request, token and latency series", async ({ request }) => {
+    await openai.models.list();
+    const text = await (await request.get("/metrics")).text();
+    expect(text).toMatch(/gatehouse_requests_total\{endpoint="models.list",status="200"\} \d+/);
+    expect(text).toContain("gatehouse_request_duration_seconds_bucket");
+    expect(text).toMatch(/gatehouse_tokens_total\{model="stories260K",kind="completion"\} \d+/);
+    expect(text).toContain("gatehouse_local_queue_depth");
+    expect(text).not.toContain(E2E_API_KEY);
+  });
+
   test("response_format json_schema yields JSON valid for the schema", async () => {
     const r = await openai.chat.completions.create({
       model: MODEL,

@@ -86,6 +86,8 @@ export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId:
       await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
       for (const [k, v] of Object.entries(rateLimitHeaders(a.state))) ctx.headers.set(k, v);
       metrics().rateLimited.inc({ model: modelId, kind: a.kind });
+      // A request larger than the limit itself will never fit: tell clients not to retry.
+      if (a.tooLarge) ctx.headers.set("x-should-retry", "false");
       throw rateLimited(a.message, a.retryAfterMs / 1000, a.kind);
     }
     reservations.push(a.reservation);

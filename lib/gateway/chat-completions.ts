@@ -6,6 +6,7 @@ import { chatChunksFromEvents, sseResponseStream } from "@/lib/openai/sse";
 import type { ChatRequest, ChatStreamEvent, ModelCapability, Usage } from "@/lib/providers/types";
 import { storeBodies } from "@/lib/usage/bodies";
 import { measureImages } from "./images";
+import { toLegacyChunks, toLegacyCompletion, usesLegacyFunctions } from "./legacy-functions";
 import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
 import type { GatewayContext } from "./with-api-key";
 
@@ -28,6 +29,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   const body = await readJsonBody(ctx.request);
   const parsed = parseChatRequest(body);
   const { request } = parsed;
+  const legacy = usesLegacyFunctions(request.raw);
   const needs = needsOf(request);
   const { model, provider, policy } = await resolveModel(ctx, parsed.model, needs, "chat");
   if (needs.includes("vision")) await measureImages(request, ctx.request.signal);
@@ -47,7 +49,8 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   if (!parsed.stream) {
     try {
       const result = await provider.chat(model, request, callCtx);
-      const responseBody = chatCompletionBody({ id, created, model: model.id, result, systemFingerprint: result.systemFingerprint ?? FINGERPRINT });
+      const built = chatCompletionBody({ id, created, model: model.id, result, systemFingerprint: result.systemFingerprint ?? FINGERPRINT });
+      const responseBody = legacy ? toLegacyCompletion(built) : built;
       finishCall(ctx, call, { usage: result.usage, status: 200, errorCode: null, streamed: false, cancelled: false, ttftMs: null });
       if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, responseBody);
       return Response.json(responseBody, { status: 200 });
@@ -130,7 +133,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
     });
     if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { streamed: true, content: contentParts.join("") });
   };
-  const stream = sseResponseStream(chunks, { onClose: finish, onCancel: () => abort.abort() });
+  const stream = sseResponseStream(legacy ? toLegacyChunks(chunks) : chunks, { onClose: finish, onCancel: () => abort.abort() });
   return new Response(stream, {
     status: 200,
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" },

@@ -140,6 +140,11 @@ export function withApiKey<P = Record<string, never>>(
     out.set("openai-version", "2020-10-01");
     out.set("openai-processing-ms", String(Math.round(performance.now() - startedAt)));
     observeRequest(options.endpoint, response.status, performance.now() - startedAt);
+    // One access line per request: ids and counts only, never the key, prompt or answer.
+    log.info("api request", {
+      requestId, endpoint: options.endpoint, status: response.status, ms: Math.round(performance.now() - startedAt),
+      projectId: ctx?.key.projectId, keyId: ctx?.key.keyId, model: ctx?.meter.model ?? undefined,
+    });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: out });
   };
 }
