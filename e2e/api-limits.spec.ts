@@ -97,3 +97,63 @@ test("200 concurrent requests through two instances sharing Redis admit exactly 
     await admin.end();
   }
 });
+
+test("a stream the client abandons is metered as cancelled, for the tokens it produced", async () => {
+  test.setTimeout(120_000);
+  const name = `gatehouse_e2e_cancel_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const server = startServer(3247, {
+    DATABASE_URL: url.toString(),
+    AUTH_SECRET: "c".repeat(40),
+    BOOTSTRAP_ADMIN_EMAIL: "cancel@example.com",
+    BOOTSTRAP_ADMIN_PASSWORD: "cancel-password-1",
+    BOOTSTRAP_API_KEY: KEY,
+    LOCAL_MODEL_DIR: process.env.TEST_MODEL_DIR ?? path.resolve("../shared/models"),
+    LOCAL_MODEL_THREADS: "1",
+    NEXT_MANUAL_SIG_HANDLE: "true",
+  });
+  const db = new pg.Client({ connectionString: url.toString() });
+  try {
+    await waitForHealth(3247, 200);
+    const abort = new AbortController();
+    const res = await fetch("http://127.0.0.1:3247/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 1500, stream: true, stream_options: { include_usage: true } }),
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get("x-request-id");
+    const reader = res.body!.getReader();
+    let events = 0;
+    while (events < 5) {
+      const { value } = await reader.read();
+      events += new TextDecoder().decode(value).split("\n\n").filter((e) => e.startsWith("data: {")).length;
+    }
+    abort.abort();
+    await reader.cancel().catch(() => {});
+    await new Promise((r) => setTimeout(r, 500));
+    await server.stop();
+
+    await db.connect();
+    const { rows } = await db.query(`SELECT * FROM "UsageEvent" WHERE "requestId" = $1`, [requestId]);
+    expect(rows).toHaveLength(1);
+    const e = rows[0];
+    expect(e.streamed).toBe(true);
+    expect(e.cancelled).toBe(true);
+    expect(e.status).toBe(499);
+    expect(e.completionTokens).toBeGreaterThan(0);
+    expect(e.completionTokens).toBeLessThan(1500);
+    expect(e.ttftMs).not.toBeNull();
+    expect(BigInt(e.costMicros)).toBeGreaterThan(0n);
+  } finally {
+    await server.stop();
+    await db.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+});

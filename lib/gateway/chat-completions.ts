@@ -91,32 +91,54 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   let usage: Usage | null = null;
   let failure: OpenAIError | null = null;
   const contentParts: string[] = [];
+  const see = (event: ChatStreamEvent) => {
+    if (event.type === "delta" && event.content) contentParts.push(event.content);
+    if (event.type === "usage") usage = event.usage;
+  };
   async function* tracked(): AsyncGenerator<ChatStreamEvent> {
+    let done = false;
     try {
       if (!first.done) {
-        if (first.value.type === "delta" && first.value.content) contentParts.push(first.value.content);
+        see(first.value);
         yield first.value;
       }
       while (true) {
         const next = await events.next();
-        if (next.done) return;
-        if (next.value.type === "delta" && next.value.content) contentParts.push(next.value.content);
+        if (next.done) {
+          done = true;
+          return;
+        }
+        see(next.value);
         yield next.value;
       }
     } catch (err) {
+      done = true;
       failure = err instanceof OpenAIError ? err : new OpenAIError(500, "The model failed while streaming.", "server_error");
       countProviderError(model.provider, err);
       throw failure;
     } finally {
-      // Closing early (client gone) must reach the provider so it frees the model.
+      if (!done) await drainAfterCancel();
+    }
+  }
+  // The client went away mid-stream: stop the provider and read on to its final usage event,
+  // so what was generated is billed (bounded, in case a provider ignores the abort).
+  async function drainAfterCancel() {
+    abort.abort();
+    const deadline = Date.now() + 5_000;
+    try {
+      while (Date.now() < deadline) {
+        const next = await events.next();
+        if (next.done) return;
+        see(next.value);
+      }
+    } catch {
+      // The provider ended with an error after the abort: keep what was counted.
+    } finally {
       await events.return?.();
     }
   }
   const chunks = chatChunksFromEvents(tracked(), {
     id, created, model: model.id, systemFingerprint: FINGERPRINT, includeUsage: parsed.includeUsage, n: request.n,
-    onUsage: (u: Usage) => {
-      usage = u;
-    },
   });
   let finished = false;
   const finish = () => {
