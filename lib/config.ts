@@ -56,7 +56,9 @@ export const envSchema = z
     LOCAL_MODEL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
     /** Loaded local models are unloaded after this long without requests. */
     LOCAL_MODEL_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
-    /** Requests waiting per local model before new ones get 429. */
+    /** Keep loaded local models within this many MB (by GGUF size); unset = no limit. */
+    LOCAL_MODEL_MEMORY_MB: z.coerce.number().int().min(1).optional(),
+    /** Requests waiting per local model before new ones get 503. */
     LOCAL_MODEL_QUEUE_SIZE: z.coerce.number().int().min(1).max(10_000).default(32),
     UPSTREAM_BASE_URL: optionalString.pipe(z.url("must be the upstream's base URL, e.g. https://api.openai.com/v1").optional()),
     UPSTREAM_API_KEY: optionalString,

@@ -634,6 +634,32 @@ describe("lifecycle", () => {
     }
   });
 
+  it("keeps loaded models within LOCAL_MODEL_MEMORY_MB, unloading the least recently used idle one", async () => {
+    // Two catalog entries backed by links to the same file: two models as far as the pool knows.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "gatehouse-budget-"));
+    const config = getConfig();
+    const budget = config.LOCAL_MODEL_MEMORY_MB;
+    try {
+      const paths = ["first", "second"].map((n) => path.join(dir, `${n}.gguf`));
+      for (const p of paths) await fs.symlink(MODEL_PATH, p);
+      const [first, second] = paths.map((p, i) => ({ ...entry, id: `budget-${i}`, upstreamId: p }));
+      await unloadAllLocalModels();
+      const size = (await fs.stat(MODEL_PATH)).size;
+      config.LOCAL_MODEL_MEMORY_MB = Math.ceil((size * 1.5) / 1048576); // room for one, not two
+      await localProvider.chat(first, request({ maxTokens: 2 }), ctx());
+      assert.deepEqual(localModelStats().loaded, ["budget-0"]);
+      await localProvider.chat(second, request({ maxTokens: 2 }), ctx());
+      assert.deepEqual(localModelStats().loaded, ["budget-1"]);
+      config.LOCAL_MODEL_MEMORY_MB = undefined; // no budget: both stay
+      await localProvider.chat(first, request({ maxTokens: 2 }), ctx());
+      assert.deepEqual(localModelStats().loaded.sort(), ["budget-0", "budget-1"]);
+    } finally {
+      config.LOCAL_MODEL_MEMORY_MB = budget;
+      await unloadAllLocalModels();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("unloads every model on request", async () => {
     await localProvider.chat(entry, request({ maxTokens: 3 }), ctx());
     assert.deepEqual(localModelStats().loaded, [MODEL_ID]);

@@ -1,4 +1,5 @@
 import "server-only";
+import fs from "node:fs";
 import {
   GeneralChatWrapper,
   resolveChatWrapper,
@@ -45,6 +46,9 @@ type Slot = {
   idleTimer: NodeJS.Timeout | null;
   /** Moving average of job durations, for retry-after estimates. */
   avgJobMs: number;
+  /** The GGUF's size: what the memory budget counts for a loaded model. */
+  sizeBytes: number;
+  lastUsed: number;
 };
 
 // One generation at a time per model: on CPU a second sequence would only split the same cores.
@@ -65,6 +69,8 @@ function slotFor(entry: ModelEntry): Slot {
       leases: 0,
       idleTimer: null,
       avgJobMs: 1000,
+      sizeBytes: 0,
+      lastUsed: 0,
     };
     slots.set(entry.upstreamId, slot);
   }
@@ -87,6 +93,7 @@ export type ModelLease = {
 export function leaseModel(entry: ModelEntry): ModelLease {
   const slot = slotFor(entry);
   slot.leases++;
+  slot.lastUsed = Date.now();
   if (slot.idleTimer) {
     clearTimeout(slot.idleTimer);
     slot.idleTimer = null;
@@ -143,10 +150,32 @@ function scheduleIdleUnload(slot: Slot) {
   slot.idleTimer.unref();
 }
 
+/**
+ * LOCAL_MODEL_MEMORY_MB bounds the models kept loaded (counted by GGUF size): before loading
+ * one, idle models are unloaded, least recently used first, until it fits. Models in use are
+ * never unloaded, so a burst across many models can exceed the budget until they go idle.
+ */
+async function makeRoomFor(slot: Slot) {
+  const budgetMb = getConfig().LOCAL_MODEL_MEMORY_MB;
+  slot.sizeBytes = (await fs.promises.stat(slot.path).catch(() => null))?.size ?? 0;
+  if (!budgetMb) return;
+  const budget = budgetMb * 1024 * 1024;
+  const loaded = () => [...slots.values()].filter((s) => s !== slot && s.loaded);
+  let used = loaded().reduce((n, s) => n + s.sizeBytes, 0);
+  for (const victim of loaded().filter((s) => s.leases === 0).sort((a, b) => a.lastUsed - b.lastUsed)) {
+    if (used + slot.sizeBytes <= budget) break;
+    if (victim.idleTimer) clearTimeout(victim.idleTimer);
+    victim.idleTimer = null;
+    used -= victim.sizeBytes;
+    await unloadSlot(victim);
+  }
+  if (used + slot.sizeBytes > budget) log.warn("local models exceed LOCAL_MODEL_MEMORY_MB while in use", { model: slot.label, usedMb: Math.round(used / 1048576) });
+}
+
 function loadSlot(slot: Slot): Promise<LoadedModel> {
   if (!slot.loaded) {
     const started = performance.now();
-    const pending: Promise<LoadedModel> = createLoadedModel(slot.path).then(
+    const pending: Promise<LoadedModel> = makeRoomFor(slot).then(() => createLoadedModel(slot.path)).then(
       (loaded) => {
         if (slot.loaded === pending) slot.ready = true;
         log.info("local model loaded", { model: slot.label, ms: Math.round(performance.now() - started), contextSize: loaded.contextSize });
