@@ -76,6 +76,29 @@ test("invite a reader, who accepts in another browser and cannot create keys", a
   await owner.goto(`/projects/${projectId}/api-keys`);
   await expect(owner.getByTestId("key-row")).toHaveCount(1);
 
+  // The owner revokes a second, unused invitation, then removes the reader (with confirmation).
+  await owner.getByTestId("nav-org-members").click();
+  await owner.waitForURL(/\/members$/);
+  const strayEmail = uniqueEmail("stray");
+  await owner.getByTestId("invite-button").click();
+  await owner.getByTestId("invite-email-input").fill(strayEmail);
+  await owner.getByTestId("invite-submit").click();
+  await expect(owner.getByTestId("invite-link")).toBeVisible();
+  await owner.keyboard.press("Escape");
+  const stray = owner.locator(`[data-testid="invitation-row"][data-email="${strayEmail}"]`);
+  await stray.getByTestId("revoke-invitation-button").click();
+  await owner.getByTestId("confirm-revoke-invitation-button").click();
+  await expect(stray).toHaveCount(0);
+  const readerRow = owner.locator(`[data-testid="member-row"][data-email="${readerEmail}"]`);
+  await readerRow.getByTestId("remove-member-button").click();
+  await expect(owner.getByRole("alertdialog")).toContainText("Rita Reader");
+  await shot(owner, "org-remove-member-confirm");
+  await owner.getByTestId("confirm-remove-button").click();
+  await expect(readerRow).toHaveCount(0);
+  await expect(owner.getByText("Member removed")).toBeVisible();
+  const after = await reader.goto(`/projects/${projectId}/api-keys`);
+  expect(after?.status()).toBe(404);
+
   await ownerContext.close();
   await readerContext.close();
 });

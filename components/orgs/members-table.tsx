@@ -1,7 +1,11 @@
+"use client";
+
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { MemberRoleSelect } from "./member-role-select";
-import { RemoveMemberButton } from "./remove-member-button";
 import { RoleBadge } from "./role-badge";
 import type { CallAction } from "./types";
 import type { FormAction } from "@/components/ui/use-form-action";
@@ -36,6 +40,9 @@ export function MembersTable({
   changeRoleAction: CallAction<{ orgId: string; userId: string; role: string }>;
   removeAction: FormAction;
 }) {
+  // One dialog for the table, so it stays mounted while the removed row disappears.
+  const [removing, setRemoving] = useState<MemberRow | null>(null);
+  const [open, setOpen] = useState(false);
   return (
     <div className="overflow-hidden rounded-xl border bg-card">
       <Table data-testid="members-table">
@@ -82,7 +89,19 @@ export function MembersTable({
                 {canManage && (
                   <TableCell className="pr-4 text-right">
                     {!isSelf && (
-                      <RemoveMemberButton orgId={orgId} orgName={orgName} userId={m.userId} memberLabel={label} action={removeAction} />
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        className="text-muted-foreground hover:text-destructive"
+                        aria-label={`Remove ${label}`}
+                        data-testid="remove-member-button"
+                        onClick={() => {
+                          setRemoving(m);
+                          setOpen(true);
+                        }}
+                      >
+                        Remove
+                      </Button>
                     )}
                   </TableCell>
                 )}
@@ -91,6 +110,17 @@ export function MembersTable({
           })}
         </TableBody>
       </Table>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Remove ${removing?.name || removing?.email || "member"}?`}
+        description={`They immediately lose access to ${orgName} and every project in it. You can invite them again later.`}
+        confirmLabel="Remove member"
+        pendingLabel="Removing…"
+        action={removeAction}
+        fields={{ orgId, userId: removing?.userId ?? "" }}
+        confirmTestId="confirm-remove-button"
+      />
     </div>
   );
 }

@@ -1,5 +1,9 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { RevokeInvitationButton } from "./revoke-invitation-button";
 import { RoleBadge } from "./role-badge";
 import type { FormAction } from "@/components/ui/use-form-action";
 
@@ -16,7 +20,10 @@ export function PendingInvitations({
   canManage: boolean;
   revokeAction: FormAction;
 }) {
-  if (invitations.length === 0) {
+  // One dialog for the table, so it stays mounted while the revoked row disappears.
+  const [revoking, setRevoking] = useState<InvitationRow | null>(null);
+  const [open, setOpen] = useState(false);
+  if (invitations.length === 0 && !open) {
     return (
       <p className="rounded-xl border border-dashed px-4 py-6 text-center text-sm text-muted-foreground" data-testid="no-invitations">
         No pending invitations.
@@ -50,13 +57,36 @@ export function PendingInvitations({
               <TableCell className="text-muted-foreground">{inv.expires}</TableCell>
               {canManage && (
                 <TableCell className="pr-4 text-right">
-                  <RevokeInvitationButton orgId={orgId} invitationId={inv.id} email={inv.email} action={revokeAction} />
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    className="text-muted-foreground hover:text-destructive"
+                    aria-label={`Revoke invitation for ${inv.email}`}
+                    data-testid="revoke-invitation-button"
+                    onClick={() => {
+                      setRevoking(inv);
+                      setOpen(true);
+                    }}
+                  >
+                    Revoke
+                  </Button>
                 </TableCell>
               )}
             </TableRow>
           ))}
         </TableBody>
       </Table>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Revoke invitation?"
+        description={`The link sent to ${revoking?.email ?? ""} stops working right away. You can invite them again later.`}
+        confirmLabel="Revoke invitation"
+        pendingLabel="Revoking…"
+        action={revokeAction}
+        fields={{ orgId, invitationId: revoking?.id ?? "" }}
+        confirmTestId="confirm-revoke-invitation-button"
+      />
     </div>
   );
 }
