@@ -1,6 +1,8 @@
 import { ConsoleShell } from "@/components/console/console-shell";
+import { ADMIN_SECTION } from "@/components/admin/admin-nav";
 import { Switcher } from "@/components/console/switcher";
 import type { SidebarSection } from "@/components/console/sidebar";
+import { isInstanceAdmin } from "@/lib/admin/access";
 import { can, type OrgRole } from "@/lib/auth/roles";
 import { listUserOrgs } from "@/lib/orgs/orgs";
 import { listVisibleProjects } from "@/lib/projects/projects";
@@ -14,6 +16,7 @@ export async function ConsoleFrame(props: {
   children: React.ReactNode;
 }) {
   const actor = { userId: props.user.id };
+  const isAdmin = isInstanceAdmin(props.user.id).catch(() => false); // started early, awaited below
   const [orgs, projects] = await Promise.all([
     listUserOrgs(props.user.id),
     listVisibleProjects(actor, props.orgId, { includeArchived: true }),
@@ -40,6 +43,8 @@ export async function ConsoleFrame(props: {
       ...(can.viewAuditLog(props.orgRole) ? [{ href: `/orgs/${props.orgId}/audit-log`, label: "Audit log", icon: "scroll-text" }] : []),
     ],
   });
+  // Instance administrators only; the admin pages and services check again on the server.
+  if (await isAdmin) sections.push(ADMIN_SECTION);
   return (
     <ConsoleShell
       sections={sections}

@@ -21,6 +21,10 @@ const ACTION_LABELS: Record<string, string> = {
   "api_key.revoked": "API key revoked",
   "service_account.created": "Service account created",
   "service_account.deleted": "Service account deleted",
+  "org.tier_changed": "Usage tier changed",
+  "project.api_settings_changed": "API settings changed",
+  "project.model_limit_set": "Model limit set",
+  "project.model_limit_removed": "Model limit removed",
 };
 
 const GROUP_LABELS: Record<string, string> = {

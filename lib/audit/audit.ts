@@ -24,7 +24,11 @@ export type AuditAction =
   | "api_key.updated"
   | "api_key.revoked"
   | "service_account.created"
-  | "service_account.deleted";
+  | "service_account.deleted"
+  | "org.tier_changed"
+  | "project.api_settings_changed"
+  | "project.model_limit_set"
+  | "project.model_limit_removed";
 
 export const AUDIT_ACTIONS: AuditAction[] = [
   "org.created", "org.renamed", "member.invited", "member.invitation_revoked", "member.joined",
@@ -32,6 +36,7 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   "project.archived", "project.unarchived", "project_member.added", "project_member.role_changed",
   "project_member.removed", "api_key.created", "api_key.updated", "api_key.revoked",
   "service_account.created", "service_account.deleted",
+  "org.tier_changed", "project.api_settings_changed", "project.model_limit_set", "project.model_limit_removed",
 ];
 
 /** Records who did what, inside the caller's transaction so the log never disagrees with the data. */

@@ -16,6 +16,21 @@ export default function Loading() {
           <Skeleton className="h-px w-full" />
           <Skeleton className="h-5 w-20" />
         </div>
+        <div className="space-y-4 rounded-xl border bg-card p-5">
+          <Skeleton className="h-4 w-16" />
+          <Skeleton className="h-4 w-80 max-w-full" />
+          <div className="grid gap-2.5 rounded-lg border p-3 sm:grid-cols-2">
+            {Array.from({ length: 4 }, (_, i) => (
+              <Skeleton key={i} className="h-4 w-40" />
+            ))}
+          </div>
+          <Skeleton className="h-5 w-72 max-w-full" />
+          <Skeleton className="h-9 w-36" />
+        </div>
+        <div className="space-y-4 rounded-xl border bg-card p-5">
+          <Skeleton className="h-4 w-28" />
+          <Skeleton className="h-24 w-full rounded-lg" />
+        </div>
         <Skeleton className="h-36 w-full rounded-xl" />
       </div>
     </LoadingPage>

@@ -7,22 +7,33 @@ import { Separator } from "@/components/ui/separator";
 import { ArchivedBanner } from "@/components/projects/archived-banner";
 import { ProjectDangerZone } from "@/components/projects/project-danger-zone";
 import { RenameProjectForm } from "@/components/projects/rename-project-form";
+import { ProjectApiCard, ProjectModelLimits } from "@/components/projects/project-api-settings";
+import { getProjectApiSettings } from "@/lib/admin/project-api-settings";
 import { can } from "@/lib/auth/roles";
-import { loadProjectPage } from "@/lib/console/page-access";
-import { archiveProjectAction, renameProjectAction, unarchiveProjectAction } from "./actions";
+import { loadProjectPage, pageData } from "@/lib/console/page-access";
+import {
+  archiveProjectAction,
+  removeProjectLimitAction,
+  renameProjectAction,
+  setProjectLimitAction,
+  unarchiveProjectAction,
+  updateApiSettingsAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Project settings" };
 
 export default async function ProjectSettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const { access } = await loadProjectPage(projectId);
+  const { actor, access } = await loadProjectPage(projectId);
   const canManage = can.manageProject(access.role);
   const archived = access.projectStatus === "archived";
+  const api = await pageData(getProjectApiSettings(actor, projectId));
+  const modelOptions = api.models.map((m) => ({ id: m.id, tierLimit: m.tierLimit }));
 
   return (
     <>
       <ArchivedBanner status={access.projectStatus} />
-      <PageHeader title="Project settings" description="The project's name, identifier and status." />
+      <PageHeader title="Project settings" description="The project's name, identifier and status, the models its keys may use, and its limits." />
       <div className="grid max-w-3xl gap-6">
         <Card>
           <CardHeader>
@@ -62,6 +73,26 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
             </Field>
           </CardContent>
         </Card>
+
+        <ProjectApiCard
+          projectId={projectId}
+          canManage={canManage}
+          models={modelOptions}
+          allowedModels={api.allowedModels}
+          storeBodies={api.storeBodies}
+          action={updateApiSettingsAction}
+        />
+
+        <ProjectModelLimits
+          projectId={projectId}
+          canManage={canManage}
+          tier={api.tier}
+          models={modelOptions}
+          defaultTierLimit={api.defaultTierLimit}
+          limits={api.limits.map((l) => ({ model: l.model, rpm: l.rpm, tpm: l.tpm, rpd: l.rpd, tierLimit: l.tierLimit }))}
+          setAction={setProjectLimitAction}
+          removeAction={removeProjectLimitAction}
+        />
 
         {can.archiveProject(access.orgRole) && (
           <ProjectDangerZone
