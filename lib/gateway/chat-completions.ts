@@ -158,6 +158,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   const stream = sseResponseStream(legacy ? toLegacyChunks(chunks) : chunks, { onClose: finish, onCancel: () => abort.abort() });
   return new Response(stream, {
     status: 200,
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" },
+    // no-transform keeps the response compressor from buffering and gzipping each event.
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
   });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { getCatalogModel, listCatalogModels } from "@/lib/models/catalog";
-import { modelNotFound } from "@/lib/openai/errors";
+import { modelNotFound, permissionDenied } from "@/lib/openai/errors";
 import { modelListBody, modelObject } from "@/lib/openai/responses";
 import { getProjectPolicy } from "./policy";
 import type { GatewayContext } from "./with-api-key";
@@ -18,4 +18,12 @@ export async function retrieveModel(ctx: GatewayContext, id: string): Promise<Re
   const m = await getCatalogModel(id);
   if (!m || (policy.allowedModels.length && !policy.allowedModels.includes(m.id))) throw modelNotFound(id);
   return Response.json(modelObject({ id: m.id, created: m.created, ownedBy: m.ownedBy }));
+}
+
+/** DELETE /v1/models/{model}: only fine-tuned models can be deleted; catalog models are managed by admins. */
+export async function deleteModel(ctx: GatewayContext, id: string): Promise<Response> {
+  const policy = await getProjectPolicy(ctx.key.projectId);
+  const m = await getCatalogModel(id);
+  if (!m || (policy.allowedModels.length && !policy.allowedModels.includes(m.id))) throw modelNotFound(id);
+  throw permissionDenied(`The model \`${m.id}\` cannot be deleted through the API: only fine-tuned models can. Administrators manage the catalog in the Gatehouse console.`);
 }

@@ -118,10 +118,12 @@ export function withApiKey<P = Record<string, never>>(
         });
       }
     }
-    // Count the request as running until its body is fully sent (streams) or abandoned.
-    requestStarted();
+    // Count a streamed answer as running until its body is fully sent or abandoned (other
+    // answers are complete once returned; HEAD bodies are never read).
     let body = response.body;
-    if (body) {
+    const streamed = request.method !== "HEAD" && (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
+    if (body && streamed) {
+      requestStarted();
       let ended = false;
       const end = () => {
         if (!ended) {
@@ -131,12 +133,13 @@ export function withApiKey<P = Record<string, never>>(
       };
       body = body.pipeThrough(new TransformStream({ flush: end }));
       request.signal.addEventListener("abort", end, { once: true });
-    } else requestEnded();
+    }
     const out = new Headers(response.headers);
     headers.forEach((v, k) => {
       if (!out.has(k)) out.set(k, v);
     });
     out.set("x-request-id", requestId);
+    if (request.headers.get("origin")) out.set("access-control-allow-origin", "*");
     out.set("openai-version", "2020-10-01");
     out.set("openai-processing-ms", String(Math.round(performance.now() - startedAt)));
     observeRequest(options.endpoint, response.status, performance.now() - startedAt);
@@ -154,6 +157,20 @@ export function unknownRoute(request: Request): Response {
   const url = new URL(request.url);
   const err = new OpenAIError(404, `Invalid URL (${request.method} ${url.pathname})`, "invalid_request_error", null, null);
   return errorResponse(err, newRequestId());
+}
+
+/** CORS preflight: browsers may call the API directly with a key (as OpenAI allows). */
+export function preflight(request: Request): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "x-request-id": newRequestId(),
+      "access-control-allow-origin": request.headers.get("origin") ?? "*",
+      "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+      "access-control-allow-headers": request.headers.get("access-control-request-headers") ?? "authorization, content-type",
+      "access-control-max-age": "600",
+    },
+  });
 }
 
 /** A known /v1 path called with a method it does not serve. */

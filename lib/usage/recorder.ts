@@ -45,9 +45,21 @@ type State = {
 const g = globalThis as unknown as { __gatehouseUsage?: State };
 const state = () => (g.__gatehouseUsage ??= { buffer: [], timer: null, flushing: null, written: 0, dropped: 0, failures: 0 });
 
+/** PostgreSQL text cannot hold NUL, and ids come from clients: keep them storable and short. */
+function clean<T extends string | null>(value: T, max = 256): T {
+  return (typeof value === "string" ? value.replace(/\u0000/g, "").slice(0, max) : value) as T;
+}
+
 export function recordUsage(event: UsageEventInput) {
   const s = state();
-  s.buffer.push({ ...event, createdAt: event.createdAt ?? new Date() });
+  s.buffer.push({
+    ...event,
+    model: clean(event.model),
+    endpoint: clean(event.endpoint),
+    provider: clean(event.provider),
+    errorCode: clean(event.errorCode),
+    createdAt: event.createdAt ?? new Date(),
+  });
   if (s.buffer.length > MAX_BUFFERED) {
     const excess = s.buffer.length - MAX_BUFFERED;
     s.buffer.splice(0, excess);
@@ -81,6 +93,22 @@ export async function flushUsage(): Promise<void> {
         await writeBatch(batch);
         s.written += batch.length;
       } catch (err) {
+        // One unwritable event must not hold back the rest: write them one by one and drop
+        // only those that still fail, unless none can be written (the database is down).
+        const failed: UsageEventInput[] = [];
+        for (const event of batch) {
+          try {
+            await writeBatch([event]);
+            s.written += 1;
+          } catch {
+            failed.push(event);
+          }
+        }
+        if (failed.length < batch.length) {
+          s.dropped += failed.length;
+          if (failed.length) log.error("usage events dropped: they cannot be stored", { dropped: failed.length, error: (err as Error).message, requestIds: failed.map((e) => e.requestId).slice(0, 10) });
+          continue;
+        }
         // Put the batch back in front and try again on the next flush.
         s.buffer.unshift(...batch);
         s.failures += 1;

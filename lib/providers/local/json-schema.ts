@@ -69,6 +69,8 @@ export class SchemaConverter {
   }
 }
 
+const MAX_SCHEMA_DEPTH = 64;
+
 class SingleSchema {
   constructor(
     private readonly defs: Record<string, GbnfJsonSchema>,
@@ -77,6 +79,11 @@ class SingleSchema {
   ) {}
 
   convert(schema: unknown, path: string): GbnfJsonSchema {
+    // Every nesting level adds two path segments; a bound keeps recursion (here and in the
+    // grammar compiler) far from the stack limit.
+    if (path.split("/").length > MAX_SCHEMA_DEPTH * 2) {
+      throw new UnsupportedSchemaError(path.slice(0, 80) + "…", `schemas nested more than ${MAX_SCHEMA_DEPTH} levels deep are not supported`);
+    }
     if (schema === true) return ANY_VALUE;
     if (schema === false) throw new UnsupportedSchemaError(path, "`false` schemas allow no value");
     if (!isObject(schema)) throw new UnsupportedSchemaError(path, "a schema must be an object");
