@@ -6,6 +6,7 @@ import { chatChunksFromEvents, sseResponseStream } from "@/lib/openai/sse";
 import type { ChatRequest, ChatStreamEvent, ModelCapability, Usage } from "@/lib/providers/types";
 import { storeBodies } from "@/lib/usage/bodies";
 import { measureImages } from "./images";
+import { readAhead } from "./read-ahead";
 import { toLegacyChunks, toLegacyCompletion, usesLegacyFunctions } from "./legacy-functions";
 import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
 import type { GatewayContext } from "./with-api-key";
@@ -71,7 +72,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
 
   // Streaming: start the provider before answering, so a failure before the first token is an
   // ordinary JSON error with its status rather than a broken stream.
-  const events = provider.chatStream(model, request, callCtx)[Symbol.asyncIterator]();
+  const events = readAhead(provider.chatStream(model, request, callCtx)[Symbol.asyncIterator]());
   let first: IteratorResult<ChatStreamEvent>;
   try {
     first = await events.next();
