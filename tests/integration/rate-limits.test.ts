@@ -12,6 +12,7 @@ import {
   type RateLimiter,
   type Reservation,
 } from "@/lib/limits/rate-limiter";
+import { captureLogs } from "../helpers/log-capture";
 
 // Runs against the machine's Redis; every key lives under a prefix unique to this run and is
 // deleted at the end.
@@ -459,17 +460,3 @@ describe("getRateLimiter", () => {
   });
 });
 
-/** Collects what the app logs (JSON lines on stdout/stderr) while `fn` runs. */
-async function captureLogs(fn: () => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  const { log: origLog, error: origError } = console;
-  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-  console.error = console.log;
-  try {
-    await fn();
-  } finally {
-    console.log = origLog;
-    console.error = origError;
-  }
-  return lines;
-}

@@ -7,6 +7,7 @@ import { OpenAIError } from "@/lib/openai/errors";
 import { countChatPromptTokens, countTextTokens } from "@/lib/openai/tokens";
 import { createOpenAICompatibleProvider, openAICompatibleProvider, parseUpstreamModels } from "@/lib/providers/openai-compatible";
 import type { ChatMessage, ChatRequest, ChatStreamEvent, FunctionTool, ModelEntry } from "@/lib/providers/types";
+import { startLogCapture } from "../helpers/log-capture";
 
 // A real OpenAI-compatible server on a loopback port, scripted per test, and the provider
 // talking real HTTP to it.
@@ -143,8 +144,8 @@ const provider = createOpenAICompatibleProvider({ timeoutMs: 5_000, maxRetries: 
 describe("OpenAI-compatible upstream provider", () => {
   let upstream: FakeUpstream;
   let model: ModelEntry;
-  const logLines: string[] = [];
-  const original = { log: console.log, error: console.error };
+  let logLines: string[] = [];
+  let capture: ReturnType<typeof startLogCapture>;
 
   before(async () => {
     upstream = await FakeUpstream.start();
@@ -157,13 +158,12 @@ describe("OpenAI-compatible upstream provider", () => {
       capabilities: ["chat", "tools", "embeddings"],
     };
     // The provider logs retries and failures: keep them to check that the key never leaks.
-    console.log = (...args: unknown[]) => void logLines.push(args.join(" "));
-    console.error = (...args: unknown[]) => void logLines.push(args.join(" "));
+    capture = startLogCapture();
+    logLines = capture.lines;
   });
 
   after(async () => {
-    console.log = original.log;
-    console.error = original.error;
+    capture.stop();
     await upstream.stop();
   });
 
