@@ -6,12 +6,17 @@ type Writer = typeof process.stdout.write;
 export function startLogCapture(): { lines: string[]; stop(): void } {
   const lines: string[] = [];
   const originals = { out: process.stdout.write, err: process.stderr.write };
-  const capture = ((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split("\n").filter(Boolean));
-    return true;
-  }) as Writer;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
+  // Only the app's JSON lines are taken; everything else (the test runner's own report goes to
+  // stdout too) passes through untouched.
+  const capturing = (stream: NodeJS.WriteStream, original: Writer) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (!text.startsWith('{"time":')) return (original as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
+      lines.push(...text.split("\n").filter(Boolean));
+      return true;
+    }) as Writer;
+  process.stdout.write = capturing(process.stdout, originals.out);
+  process.stderr.write = capturing(process.stderr, originals.err);
   return {
     lines,
     stop() {
