@@ -1,16 +1,17 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { invalidPathEncoding } from "@/lib/openai/errors";
 
-// Runs before routing for /v1 only: a path that is not valid percent-encoding would otherwise
-// fail inside the framework with a plain-text 500; OpenAI's clients expect a JSON 400.
+// Runs before routing for /v1 only when the framework serves the API itself (`next dev`; in
+// production server.mjs hands /v1 to lib/gateway/node-server.ts, which checks the same): a
+// path that is not valid percent-encoding would otherwise fail inside the framework with a
+// plain-text 500; OpenAI's clients expect a JSON 400.
 export function proxy(request: NextRequest) {
   try {
     decodeURIComponent(request.nextUrl.pathname);
     return NextResponse.next();
   } catch {
-    return NextResponse.json(
-      { error: { message: `Invalid URL (${request.method} ${request.nextUrl.pathname}): the path is not valid percent-encoding.`, type: "invalid_request_error", param: null, code: null } },
-      { status: 400, headers: { "x-request-id": `req_${crypto.randomUUID().replace(/-/g, "")}` } },
-    );
+    const err = invalidPathEncoding(request.method, request.nextUrl.pathname);
+    return NextResponse.json(err.body(), { status: err.status, headers: { "x-request-id": `req_${crypto.randomUUID().replace(/-/g, "")}` } });
   }
 }
 

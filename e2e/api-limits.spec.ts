@@ -28,7 +28,6 @@ test("200 concurrent requests through two instances sharing Redis admit exactly 
     LOCAL_MODEL_DIR: process.env.TEST_MODEL_DIR ?? path.resolve("../shared/models"),
     LOCAL_MODEL_THREADS: "1",
     LOCAL_MODEL_QUEUE_SIZE: "200",
-    NEXT_MANUAL_SIG_HANDLE: "true",
   };
   const a = startServer(3241, env);
   const b = startServer(3242, env);
@@ -114,7 +113,6 @@ test("a stream the client abandons is metered as cancelled, for the tokens it pr
     BOOTSTRAP_API_KEY: KEY,
     LOCAL_MODEL_DIR: process.env.TEST_MODEL_DIR ?? path.resolve("../shared/models"),
     LOCAL_MODEL_THREADS: "1",
-    NEXT_MANUAL_SIG_HANDLE: "true",
   });
   const db = new pg.Client({ connectionString: url.toString() });
   try {

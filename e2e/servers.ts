@@ -10,11 +10,11 @@ export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@1
 
 export function startServer(port: number, env: Record<string, string>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-start-"));
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production", DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: `next start` runs the server in a child process, and stopping
-    // must reach that one too, or it outlives the test holding its port.
+    // Its own process group, so that stopping reaches anything the server started too (it must
+    // not outlive the test holding its port).
     detached: true,
   });
   const groupAlive = () => {

@@ -38,7 +38,7 @@ export async function boot() {
   process.env.AUTH_TRUST_HOST ??= "true";
   getAuthSecret();
 
-  // Graceful shutdown (npm start sets NEXT_MANUAL_SIG_HANDLE so this runs instead of Next's
+  // Graceful shutdown (server.mjs, i.e. npm start, sets NEXT_MANUAL_SIG_HANDLE so this runs instead of Next's
   // own handler): refuse new API requests, let running ones (streams included) finish, write
   // buffered usage, exit. Without it, Next exits on its own and buffered usage is flushed on a timer only.
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {

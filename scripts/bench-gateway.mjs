@@ -14,7 +14,7 @@
 //   npm run build && node scripts/bench-gateway.mjs [--profile] [--profile-only] [--no-redis] [--postgres]
 //
 // It starts everything itself and stops it at the end: a fake upstream (worker thread of this
-// process, scripts/bench/fake-upstream.mjs), the production build (`next start`) on embedded
+// process, scripts/bench/fake-upstream.mjs), the production build (`node server.mjs`, as `npm start`) on embedded
 // PGlite in a temporary DATA_DIR with the in-memory limiter, then again with Redis
 // (REDIS_URL, default redis://127.0.0.1:6379, skipped when unreachable). With --postgres, (a)
 // and (b) once more on a fresh PostgreSQL database (BENCH_POSTGRES_URL, default

@@ -13,7 +13,7 @@ if (!fs.existsSync(".next/BUILD_ID")) {
   console.error("No production build found: run `npm run build` first.");
   process.exit(1);
 }
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+const child = spawn(process.execPath, ["server.mjs", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: {
     ...process.env,
@@ -21,7 +21,6 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
     PORT: port,
     DATABASE_URL: "",
     NODE_ENV: "production",
-    NEXT_MANUAL_SIG_HANDLE: "true",
     // The API specs call the tiny model through a bootstrap key.
     LOCAL_MODEL_DIR: process.env.TEST_MODEL_DIR ?? path.resolve("../shared/models"),
     LOCAL_MODEL_THREADS: "1",

@@ -15,13 +15,16 @@ import type { GatewayContext } from "./with-api-key";
 // use, check it can do this and can be billed, admit it under the rate limits (reserving its
 // maximum tokens), and afterwards meter what it really used.
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) throw new OpenAIError(413, `Request body too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB.`, "invalid_request_error");
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new OpenAIError(413, `Request body too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB.`, "invalid_request_error");
+export async function readJsonBody(ctx: GatewayContext): Promise<unknown> {
+  const tooLarge = () => new OpenAIError(413, `Request body too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB.`, "invalid_request_error");
+  const length = Number(ctx.request.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) throw tooLarge();
+  // Read already by the API server (node-server.ts), or still in the Request (framework routes).
+  if (ctx.body !== undefined && ctx.body !== null && ctx.body.length > MAX_BODY_BYTES) throw tooLarge();
+  const text = ctx.body !== undefined ? (ctx.body?.toString("utf8") ?? "") : await ctx.request.text();
+  if (text.length > MAX_BODY_BYTES) throw tooLarge();
   return parseJsonBody(text);
 }
 

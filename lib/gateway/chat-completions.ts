@@ -27,13 +27,13 @@ function needsOf(request: ChatRequest): ModelCapability[] {
 }
 
 export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
-  const body = await readJsonBody(ctx.request);
+  const body = await readJsonBody(ctx);
   const parsed = parseChatRequest(body);
   const { request } = parsed;
   const legacy = usesLegacyFunctions(request.raw);
   const needs = needsOf(request);
   const { model, provider, policy } = await resolveModel(ctx, parsed.model, needs, "chat");
-  if (needs.includes("vision")) await measureImages(request, ctx.request.signal);
+  if (needs.includes("vision")) await measureImages(request, ctx.signal);
 
   const promptTokens = await provider.countPromptTokens(model, request);
   const maxOutput = request.maxTokens ?? Math.max(1, Math.min(DEFAULT_OUTPUT_RESERVATION, model.contextWindow - promptTokens));
@@ -44,7 +44,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   const created = Math.floor(Date.now() / 1000);
   const abort = new AbortController();
   const onClientGone = () => abort.abort();
-  ctx.request.signal.addEventListener("abort", onClientGone, { once: true });
+  ctx.signal.addEventListener("abort", onClientGone, { once: true });
   const callCtx = { signal: abort.signal, requestId: ctx.requestId };
 
   if (!parsed.stream) {
@@ -66,7 +66,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
       });
       throw err;
     } finally {
-      ctx.request.signal.removeEventListener("abort", onClientGone);
+      ctx.signal.removeEventListener("abort", onClientGone);
     }
   }
 
@@ -78,7 +78,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
     first = await events.next();
   } catch (err) {
     countProviderError(model.provider, err);
-    ctx.request.signal.removeEventListener("abort", onClientGone);
+    ctx.signal.removeEventListener("abort", onClientGone);
     finishCall(ctx, call, {
       usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 },
       status: err instanceof OpenAIError ? err.status : 500,
@@ -145,7 +145,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
   const finish = () => {
     if (finished) return;
     finished = true;
-    ctx.request.signal.removeEventListener("abort", onClientGone);
+    ctx.signal.removeEventListener("abort", onClientGone);
     const cancelled = abort.signal.aborted && !failure;
     const f = failure as OpenAIError | null;
     finishCall(ctx, call, {

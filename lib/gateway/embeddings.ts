@@ -9,7 +9,7 @@ import type { GatewayContext } from "./with-api-key";
 // POST /v1/embeddings.
 
 export async function embeddings(ctx: GatewayContext): Promise<Response> {
-  const body = await readJsonBody(ctx.request);
+  const body = await readJsonBody(ctx);
   const parsed = parseEmbeddingRequest(body);
   const { model, provider, policy } = await resolveModel(ctx, parsed.model, ["embeddings"], "embeddings");
   if (!provider.embed) throw new OpenAIError(400, `The model \`${model.id}\` does not support embeddings.`, "invalid_request_error", "model", "model_not_supported");
@@ -21,7 +21,7 @@ export async function embeddings(ctx: GatewayContext): Promise<Response> {
   const call = { model, reservations };
   const abort = new AbortController();
   const onClientGone = () => abort.abort();
-  ctx.request.signal.addEventListener("abort", onClientGone, { once: true });
+  ctx.signal.addEventListener("abort", onClientGone, { once: true });
   try {
     const result = await provider.embed(model, parsed.request, { signal: abort.signal, requestId: ctx.requestId });
     const responseBody = embeddingsBody(model.id, result.embeddings, parsed.encodingFormat, result.usage.promptTokens);
@@ -41,6 +41,6 @@ export async function embeddings(ctx: GatewayContext): Promise<Response> {
     });
     throw err;
   } finally {
-    ctx.request.signal.removeEventListener("abort", onClientGone);
+    ctx.signal.removeEventListener("abort", onClientGone);
   }
 }

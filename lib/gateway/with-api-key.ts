@@ -9,7 +9,8 @@ import { recordUsage } from "@/lib/usage/recorder";
 import { isDraining, requestEnded, requestStarted } from "./lifecycle";
 import { observeRequest } from "./metrics";
 
-// The one wrapper of the /v1 surface: request id, API-key authentication, permission check,
+// The wrapper of every API call (/v1 with an API key, the console playground with a session):
+// request id, authentication, permission check,
 // OpenAI-shaped errors for everything (never a stack trace or HTML), common headers, and a
 // usage event for every request that could be attributed to a project.
 
@@ -20,11 +21,32 @@ export type Meter = {
   recorded: boolean;
 };
 
+/**
+ * What the API server (lib/gateway/node-server.ts) has already taken from the connection, so
+ * that the Request it passes need not carry a body stream or a signal of its own.
+ */
+export type Transport = {
+  /** The whole request body, as read from the socket (null: none). */
+  body: Buffer | null;
+  /** Aborts when the client goes away before the answer is complete. */
+  signal: AbortSignal;
+};
+
+/**
+ * Who makes an API call: an API key, or a signed-in console user in the playground (keyId
+ * null, the user as owner, no key limits). Everything after authentication treats both alike.
+ */
+export type Caller = Omit<ResolvedKey, "keyId"> & { keyId: string | null };
+
 export type GatewayContext = {
   requestId: string;
   startedAt: number;
-  key: ResolvedKey;
+  key: Caller;
   request: Request;
+  /** Aborts when the client goes away before the answer is complete. */
+  signal: AbortSignal;
+  /** The request body already read by the API server, if it was. */
+  body: Buffer | null | undefined;
   /** Extra response headers (rate limits); merged into whatever the handler answers, errors included. */
   headers: Headers;
   meter: Meter;
@@ -75,11 +97,34 @@ const PERMISSION_SCOPES: Record<Resource, string> = {
   assistants: "api.assistants.write",
 };
 
-export function withApiKey<P = Record<string, never>>(
+/** Authenticates a request: the caller, or an OpenAIError (401/403/404) to answer. */
+export type Authenticate = (request: Request) => Promise<Caller>;
+
+async function apiKeyCaller(request: Request): Promise<Caller> {
+  const secret = authenticate(request);
+  const resolution = await resolveApiKey(secret);
+  if (!resolution.ok) throw invalidApiKey(REJECTIONS[resolution.reason].replace("{key}", redactPresentedKey(secret)));
+  markKeyUsed(resolution.key.keyId);
+  return resolution.key;
+}
+
+/** An endpoint of /v1, called with an API key (`Authorization: Bearer sk-…`). */
+export function withApiKey<P = Record<string, never>>(options: Options, handler: (ctx: GatewayContext, params: P) => Promise<Response>) {
+  return withCaller(options, apiKeyCaller, handler);
+}
+
+/**
+ * The one pipeline of every API call, whoever the caller: request id, authentication,
+ * permission check, OpenAI-shaped errors for everything (never a stack trace or HTML), common
+ * headers, and a usage event for every request that could be attributed to a project.
+ */
+export function withCaller<P = Record<string, never>>(
   options: Options,
+  identify: Authenticate,
   handler: (ctx: GatewayContext, params: P) => Promise<Response>,
 ) {
-  return async (request: Request, route: RouteContext<P>): Promise<Response> => {
+  // `transport` is passed by the API server only; the framework's route handlers get two arguments.
+  return async (request: Request, route: RouteContext<P>, transport?: Transport): Promise<Response> => {
     const requestId = newRequestId();
     const startedAt = performance.now();
     const headers = new Headers();
@@ -88,12 +133,8 @@ export function withApiKey<P = Record<string, never>>(
     try {
       if (!bootState().ready) throw overloaded("Gatehouse is starting up. Retry in a few seconds.", 5);
       if (isDraining()) throw overloaded("Gatehouse is shutting down. Retry in a few seconds.", 5);
-      const secret = authenticate(request);
-      const resolution = await resolveApiKey(secret);
-      if (!resolution.ok) throw invalidApiKey(REJECTIONS[resolution.reason].replace("{key}", redactPresentedKey(secret)));
-      const key = resolution.key;
-      markKeyUsed(key.keyId);
-      ctx = { requestId, startedAt, key, request, headers, meter: { model: null, provider: null, recorded: false }, endpoint: options.endpoint };
+      const key = await identify(request);
+      ctx = { requestId, startedAt, key, request, signal: transport?.signal ?? request.signal, body: transport?.body, headers, meter: { model: null, provider: null, recorded: false }, endpoint: options.endpoint };
       if (!allows(key.permissions, options.resource, options.access)) {
         throw permissionDenied(
           `You have insufficient permissions for this operation. Missing scopes: ${PERMISSION_SCOPES[options.resource]}. Check that your API key has ${options.access} access to ${options.resource.replace("_", " ")} (restricted and read-only keys are set in the Gatehouse console).`,
@@ -132,23 +173,41 @@ export function withApiKey<P = Record<string, never>>(
         }
       };
       body = body.pipeThrough(new TransformStream({ flush: end }));
-      request.signal.addEventListener("abort", end, { once: true });
+      (transport?.signal ?? request.signal).addEventListener("abort", end, { once: true });
     }
-    const out = new Headers(response.headers);
-    headers.forEach((v, k) => {
-      if (!out.has(k)) out.set(k, v);
+    const ms = performance.now() - startedAt;
+    const setCommon = (out: Headers) => {
+      headers.forEach((v, k) => {
+        if (!out.has(k)) out.set(k, v);
+      });
+      out.set("x-request-id", requestId);
+      if (request.headers.get("origin")) out.set("access-control-allow-origin", "*");
+      out.set("openai-version", "2020-10-01");
+      out.set("openai-processing-ms", String(Math.round(ms)));
+    };
+    // The handlers' own responses have mutable headers: complete them in place. A streamed
+    // body is wrapped (above), so that one gets a new Response.
+    let answer = response;
+    if (body === response.body) {
+      try {
+        setCommon(response.headers);
+      } catch {
+        answer = new Response(body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+        setCommon(answer.headers);
+      }
+    } else {
+      answer = new Response(body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+      setCommon(answer.headers);
+    }
+    const status = response.status;
+    const access = { requestId, endpoint: options.endpoint, status, ms: Math.round(ms), projectId: ctx?.key.projectId, keyId: ctx?.key.keyId, model: ctx?.meter.model ?? undefined };
+    // After the answer is on its way: the line and the histogram cost the client nothing then.
+    setImmediate(() => {
+      observeRequest(options.endpoint, status, ms);
+      // One access line per request: ids and counts only, never the key, prompt or answer.
+      log.info("api request", access);
     });
-    out.set("x-request-id", requestId);
-    if (request.headers.get("origin")) out.set("access-control-allow-origin", "*");
-    out.set("openai-version", "2020-10-01");
-    out.set("openai-processing-ms", String(Math.round(performance.now() - startedAt)));
-    observeRequest(options.endpoint, response.status, performance.now() - startedAt);
-    // One access line per request: ids and counts only, never the key, prompt or answer.
-    log.info("api request", {
-      requestId, endpoint: options.endpoint, status: response.status, ms: Math.round(performance.now() - startedAt),
-      projectId: ctx?.key.projectId, keyId: ctx?.key.keyId, model: ctx?.meter.model ?? undefined,
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: out });
+    return answer;
   };
 }
 

@@ -16,7 +16,17 @@ export type OpenAIErrorBody = {
   error: { message: string; type: OpenAIErrorType | string; param: string | null; code: string | null };
 };
 
+// Recognised by a registered symbol rather than by class identity: the API server and the
+// framework's route bundles may each hold their own copy of this module in one process.
+const OPENAI_ERROR = Symbol.for("gatehouse.OpenAIError");
+
 export class OpenAIError extends Error {
+  readonly [OPENAI_ERROR] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[OPENAI_ERROR] === true;
+  }
+
   constructor(
     public readonly status: number,
     message: string,
@@ -98,3 +108,7 @@ export const internalError = (requestId: string) =>
     null,
     null,
   );
+
+/** A request path that is not valid percent-encoding (OpenAI's clients expect JSON, not a framework error page). */
+export const invalidPathEncoding = (method: string, pathname: string) =>
+  new OpenAIError(400, `Invalid URL (${method} ${pathname}): the path is not valid percent-encoding.`, "invalid_request_error", null, null);

@@ -1,4 +1,4 @@
-// Runs the production build of Gatehouse for benchmarks: `next start` on a port, its own
+// Runs the production build of Gatehouse for benchmarks: `node server.mjs` (as `npm start`) on a port, its own
 // DATA_DIR (embedded PGlite), the bootstrap admin and API key, stopped with SIGTERM so it
 // drains and flushes usage as in production (and writes its CPU profile when asked).
 import { spawn } from "node:child_process";
@@ -30,12 +30,11 @@ export function checkBuild() {
 }
 
 export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], log = () => {} }) {
-  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: "production",
-      NEXT_MANUAL_SIG_HANDLE: "true",
       NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR: dataDir,
       PORT: String(port),

@@ -1,8 +1,8 @@
-import { embeddings } from "@/lib/gateway/embeddings";
-import { withApiKey, wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { embeddingsRoute } from "@/lib/gateway/routes";
+import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApiKey({ endpoint: "embeddings", resource: "embeddings", access: "write" }, (ctx) => embeddings(ctx));
+export const POST = embeddingsRoute.POST;
 export { wrongMethod as GET, wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
 export { preflight as OPTIONS };

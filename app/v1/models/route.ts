@@ -1,8 +1,8 @@
-import { listModels } from "@/lib/gateway/models";
-import { withApiKey, wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { modelsRoute } from "@/lib/gateway/routes";
+import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApiKey({ endpoint: "models.list", resource: "models", access: "read" }, (ctx) => listModels(ctx));
+export const GET = modelsRoute.GET;
 export { wrongMethod as POST, wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
 export { preflight as OPTIONS };

@@ -4,7 +4,17 @@
 
 export type Release = () => void;
 
+// Recognised by a registered symbol, not class identity: a model's queue lives on globalThis
+// and may have been created by another bundle's copy of this module.
+const QUEUE_FULL = Symbol.for("gatehouse.QueueFullError");
+
 export class QueueFullError extends Error {
+  readonly [QUEUE_FULL] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[QUEUE_FULL] === true;
+  }
+
   constructor(public readonly waiting: number) {
     super(`queue full (${waiting} waiting)`);
     this.name = "QueueFullError";

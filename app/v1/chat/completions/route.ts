@@ -1,8 +1,8 @@
-import { chatCompletions } from "@/lib/gateway/chat-completions";
-import { withApiKey, wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { chatCompletionsRoute } from "@/lib/gateway/routes";
+import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApiKey({ endpoint: "chat.completions", resource: "chat_completions", access: "write" }, (ctx) => chatCompletions(ctx));
+export const POST = chatCompletionsRoute.POST;
 export { wrongMethod as GET, wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
 export { preflight as OPTIONS };

@@ -1,0 +1,186 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { internalError, invalidPathEncoding } from "@/lib/openai/errors";
+import { newRequestId } from "@/lib/openai/responses";
+import { log } from "@/lib/log";
+import { chatCompletionsRoute, embeddingsRoute, handlerFor, modelRoute, modelsRoute, preflight, unknownRoute, type RouteHandler, type RouteMethods } from "./routes";
+import { MAX_BODY_BYTES } from "./admission";
+import { errorResponse, type Transport } from "./with-api-key";
+
+// The API server: /v1 answered straight from node:http, in the same process as the console.
+// server.mjs hands every /v1 request here (once instrumentation.ts has registered this
+// handler); the framework's request pipeline, which costs about a millisecond per request,
+// is left to the console. The endpoints themselves are the same handlers the framework's
+// route files export (lib/gateway/routes.ts), called with a standard Request and answering a
+// standard Response; this file only adapts node:http to them:
+// - the body is read into memory up to the API's limit (every endpoint parses whole JSON);
+// - the transport signal aborts when the client goes away before the answer is complete, which
+//   cancels generation and is metered as a cancelled request;
+// - streamed answers (text/event-stream) are written chunk by chunk with backpressure;
+//   other answers are sent whole, gzipped from 1 KB when the client accepts it.
+
+const GZIP_FROM_BYTES = 1024;
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+const gzipAsync = promisify(gzip);
+
+type Route = { methods: RouteMethods | null; params: Record<string, string> };
+const NO_PARAMS: Record<string, string> = {};
+const STATIC: Record<string, RouteMethods> = {
+  "/v1/chat/completions": chatCompletionsRoute,
+  "/v1/embeddings": embeddingsRoute,
+  "/v1/models": modelsRoute,
+};
+
+/** `pathname` as sent (percent-encoded). One trailing slash is ignored, as the framework does. */
+export function matchRoute(pathname: string): Route {
+  const path = pathname.length > 4 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+  const methods = STATIC[path];
+  if (methods) return { methods, params: NO_PARAMS };
+  if (path.startsWith("/v1/models/")) {
+    const model = path.slice("/v1/models/".length);
+    if (model && !model.includes("/")) return { methods: modelRoute, params: { model } };
+  }
+  return { methods: null, params: NO_PARAMS };
+}
+
+/** True for the paths this server answers: `/v1` and everything under it. */
+export function isApiPath(url: string): boolean {
+  return url.startsWith("/v1") && (url.length === 3 || url[3] === "/" || url[3] === "?");
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let overflow = false;
+    req.on("data", (chunk: Buffer) => {
+      if (overflow) return;
+      size += chunk.length;
+      // Past the limit, keep only enough for the endpoint to see that it is too large.
+      if (size > MAX_BODY_BYTES) {
+        overflow = true;
+        chunks.push(chunk.subarray(0, chunk.length - (size - MAX_BODY_BYTES) + 1));
+        resolve(Buffer.concat(chunks));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 0 ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on("error", reject);
+  });
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    try {
+      headers.append(raw[i], raw[i + 1]);
+    } catch {
+      // a header value the Fetch standard refuses (node:http accepted it): leave it out
+    }
+  }
+  return headers;
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const accept = req.headers["accept-encoding"];
+  return typeof accept === "string" && /\bgzip\b/i.test(accept) && !/\bgzip\s*;\s*q\s*=\s*0(?:\.0*)?\s*(?:,|$)/i.test(accept);
+}
+
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  const body = response.body;
+  if (!body || req.method === "HEAD") {
+    if (body) await body.cancel().catch(() => {});
+    res.end();
+    return;
+  }
+  if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+    const reader = body.getReader();
+    const cancel = () => void reader.cancel().catch(() => {});
+    res.once("close", cancel);
+    res.flushHeaders();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (res.destroyed) return;
+        if (!res.write(value)) await waitForDrain(res);
+      }
+      res.end();
+    } finally {
+      res.off("close", cancel);
+    }
+    return;
+  }
+  let bytes: Buffer = Buffer.from(await response.arrayBuffer());
+  if (bytes.length >= GZIP_FROM_BYTES && !response.headers.has("content-encoding") && acceptsGzip(req)) {
+    bytes = await gzipAsync(bytes);
+    res.setHeader("content-encoding", "gzip");
+    res.setHeader("vary", "Accept-Encoding");
+  }
+  res.setHeader("content-length", bytes.length);
+  res.end(bytes);
+}
+
+/** Answers one /v1 request (`isApiPath(req.url)`). Never throws; never leaves the client hanging. */
+export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? "GET";
+  const rawUrl = req.url ?? "/v1";
+  const query = rawUrl.indexOf("?");
+  const pathname = query === -1 ? rawUrl : rawUrl.slice(0, query);
+  const aborter = new AbortController();
+  // The client went away before the whole answer was written: cancel the work behind it.
+  res.once("close", () => {
+    if (!res.writableFinished) aborter.abort();
+  });
+  try {
+    try {
+      decodeURIComponent(pathname);
+    } catch {
+      req.resume();
+      await writeResponse(req, res, errorResponse(invalidPathEncoding(method, pathname), newRequestId()));
+      return;
+    }
+    const route = matchRoute(pathname);
+    const handler: RouteHandler = route.methods ? handlerFor(route.methods, method) : method === "OPTIONS" ? preflight : unknownRoute;
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const body = hasBody ? await readBody(req) : null;
+    if (!hasBody) req.resume();
+    // The body and the abort signal travel beside the Request (`transport`): a Request built
+    // with them costs several times more, for a stream and a signal the endpoints never need.
+    const request = new Request(`http://${req.headers.host && /^[\w.:[\]-]+$/.test(req.headers.host) ? req.headers.host : "localhost"}${rawUrl}`, {
+      method: FORBIDDEN_METHODS.has(method) ? "GET" : method,
+      headers: toHeaders(req),
+    });
+    // Methods the Fetch standard forbids still get their 404/405 with the real method named.
+    if (request.method !== method) Object.defineProperty(request, "method", { value: method });
+    const transport: Transport = { body, signal: aborter.signal };
+    const response = await handler(request, { params: Promise.resolve(route.params) }, transport);
+    await writeResponse(req, res, response);
+  } catch (err) {
+    const requestId = newRequestId();
+    log.error("unhandled error in the API server", { requestId, error: (err as Error)?.stack ?? String(err) });
+    if (!res.headersSent) {
+      await writeResponse(req, res, errorResponse(internalError(requestId), requestId)).catch(() => res.destroy());
+    } else {
+      res.destroy();
+    }
+  }
+}

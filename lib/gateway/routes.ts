@@ -1,0 +1,46 @@
+import "server-only";
+import { chatCompletions } from "./chat-completions";
+import { embeddings } from "./embeddings";
+import { deleteModel, listModels, retrieveModel } from "./models";
+import { preflight, unknownRoute, withApiKey, wrongMethod, type Transport } from "./with-api-key";
+
+// The /v1 endpoints, defined once: the framework's route files (app/v1/**) export these
+// handlers, and the API server (lib/gateway/node-server.ts) dispatches to the same ones.
+
+// Each route receives its own params (the framework types them per route; the API server passes what it matched).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RouteHandler = (request: Request, route: { params: Promise<any> }, transport?: Transport) => Response | Promise<Response>;
+export type RouteMethods = Readonly<Partial<Record<"GET" | "POST" | "DELETE", RouteHandler>>>;
+
+export const chatCompletionsRoute = {
+  POST: withApiKey({ endpoint: "chat.completions", resource: "chat_completions", access: "write" }, (ctx) => chatCompletions(ctx)),
+} satisfies RouteMethods;
+
+export const embeddingsRoute = {
+  POST: withApiKey({ endpoint: "embeddings", resource: "embeddings", access: "write" }, (ctx) => embeddings(ctx)),
+} satisfies RouteMethods;
+
+export const modelsRoute = {
+  GET: withApiKey({ endpoint: "models.list", resource: "models", access: "read" }, (ctx) => listModels(ctx)),
+} satisfies RouteMethods;
+
+// `model` is the path segment as sent (percent-encoded): ids such as `ft:…` or `org/name` arrive encoded.
+export const modelRoute = {
+  GET: withApiKey<{ model: string }>({ endpoint: "models.retrieve", resource: "models", access: "read" }, (ctx, { model }) =>
+    retrieveModel(ctx, decodeURIComponent(model)),
+  ),
+  DELETE: withApiKey<{ model: string }>({ endpoint: "models.delete", resource: "models", access: "write" }, (ctx, { model }) =>
+    deleteModel(ctx, decodeURIComponent(model)),
+  ),
+} satisfies RouteMethods;
+
+/** Which handler answers `method` on a route: its own, GET's for HEAD, the CORS preflight, else 405. */
+export function handlerFor(methods: RouteMethods, method: string): RouteHandler {
+  const own = (methods as Record<string, RouteHandler | undefined>)[method];
+  if (own) return own;
+  if (method === "HEAD" && methods.GET) return methods.GET;
+  if (method === "OPTIONS") return preflight;
+  return wrongMethod;
+}
+
+export { preflight, unknownRoute, wrongMethod };
