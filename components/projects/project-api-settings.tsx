@@ -51,6 +51,7 @@ export function ProjectApiCard({
   models,
   allowedModels,
   storeBodies,
+  playgroundForMembers,
   action,
 }: {
   projectId: string;
@@ -58,9 +59,10 @@ export function ProjectApiCard({
   models: ApiModelOption[];
   allowedModels: string[];
   storeBodies: boolean;
+  playgroundForMembers: boolean;
   action: FormAction;
 }) {
-  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: ["allowedModels", "storeBodies"] });
+  const { pending, onSubmit, onInput, fieldErrors: fe, formError } = useFormAction(action, { fields: ["allowedModels", "storeBodies", "playgroundForMembers"] });
   const [checked, setChecked] = React.useState(() => new Set(allowedModels));
   const [saved, setSaved] = React.useState(allowedModels);
   // Follow the saved list after a refresh (this save, or one made elsewhere).
@@ -143,6 +145,15 @@ export function ProjectApiCard({
             label="Store request and response bodies"
             description="Keeps the JSON of every request and its response with the usage record, for debugging. Leave it off for sensitive data."
             testId="store-bodies-checkbox"
+          />
+          <CheckboxField
+            name="playgroundForMembers"
+            defaultChecked={playgroundForMembers}
+            key={`playground-${playgroundForMembers}`}
+            disabled={!canManage}
+            label="Members can use the playground"
+            description="Project members may run the project's models in the console's playground, billed to the project under its limits. Project owners always can."
+            testId="playground-members-checkbox"
           />
           <FormAlert message={formError} />
           {canManage && (

@@ -9,7 +9,7 @@ import { DEFAULT_MODEL, limitModelField, tierLimitFor, type LimitValues } from "
 import { checkboxField, limitField, parseOrThrow, rowId, stringList } from "./validation";
 
 // A project's API settings: which models it may use, whether request and response bodies are
-// stored, and its own per-model limits (never above its organization's tier). Project owners
+// stored, whether members (not only owners) may use the playground, and its own per-model limits (never above its organization's tier). Project owners
 // change them; every member may read them. Changes drop the cached policy so the API applies
 // them at once on this instance.
 
@@ -30,7 +30,7 @@ export async function getProjectApiSettings(actor: Actor, projectId: string) {
   const [project, models] = await Promise.all([
     prisma.project.findUnique({
       where: { id: access.projectId },
-      select: { allowedModels: true, storeBodies: true, org: { select: { tier: true } }, modelLimits: { orderBy: { model: "asc" } } },
+      select: { allowedModels: true, storeBodies: true, playgroundForMembers: true, org: { select: { tier: true } }, modelLimits: { orderBy: { model: "asc" } } },
     }),
     prisma.model.findMany({ where: { enabled: true }, orderBy: { id: "asc" }, select: { id: true, capabilities: true } }),
   ]);
@@ -46,6 +46,7 @@ export async function getProjectApiSettings(actor: Actor, projectId: string) {
     tier,
     allowedModels: project.allowedModels,
     storeBodies: project.storeBodies,
+    playgroundForMembers: project.playgroundForMembers,
     models: models.map((m) => ({ id: m.id, capabilities: m.capabilities, ...limitOf(m.id) })),
     defaultTierLimit: limitOf(DEFAULT_MODEL).tierLimit,
     limits: project.modelLimits.map((l) => ({ model: l.model, rpm: l.rpm, tpm: l.tpm, rpd: l.rpd, ...limitOf(l.model) })),
@@ -56,9 +57,10 @@ export const updateApiSettingsSchema = z.object({
   projectId: rowId,
   allowedModels: stringList.pipe(z.array(z.string().max(200)).max(1000, "Choose at most 1,000 models")),
   storeBodies: checkboxField,
+  playgroundForMembers: checkboxField,
 });
 
-/** Saves the allow-list (empty = every enabled model) and body storage. */
+/** Saves the allow-list (empty = every enabled model), body storage and who may use the playground. */
 export async function updateProjectApiSettings(actor: Actor, input: z.input<typeof updateApiSettingsSchema>) {
   const d = parseOrThrow(updateApiSettingsSchema, input);
   const access = await requireProjectOwner(actor, d.projectId);
@@ -74,11 +76,11 @@ export async function updateProjectApiSettings(actor: Actor, input: z.input<type
       const unknown = added.filter((m) => !known.some((k) => k.id === m));
       if (unknown.length) throw invalid(`Unknown model: ${unknown.slice(0, 3).join(", ")}.`, { allowedModels: `Unknown model: ${unknown[0]}` });
     }
-    await tx.project.update({ where: { id: access.projectId }, data: { allowedModels: allowed, storeBodies: d.storeBodies } });
+    await tx.project.update({ where: { id: access.projectId }, data: { allowedModels: allowed, storeBodies: d.storeBodies, playgroundForMembers: d.playgroundForMembers } });
     await recordAuditEvent(tx, {
       orgId: access.orgId, actorId: actor.userId, action: "project.api_settings_changed", projectId: access.projectId,
       targetType: "project", targetId: access.projectId,
-      details: { allowedModels: allowed.length ? allowed : "all models", storeBodies: d.storeBodies },
+      details: { allowedModels: allowed.length ? allowed : "all models", storeBodies: d.storeBodies, playgroundForMembers: d.playgroundForMembers },
     });
   });
   invalidateProjectPolicy(access.projectId);

@@ -80,6 +80,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           models={modelOptions}
           allowedModels={api.allowedModels}
           storeBodies={api.storeBodies}
+          playgroundForMembers={api.playgroundForMembers}
           action={updateApiSettingsAction}
         />
 
