@@ -145,7 +145,7 @@ function hourOf(d: Date) {
 }
 
 type RollupRow = {
-  hour: Date; orgId: string; projectId: string; apiKeyId: string; model: string;
+  hour: Date; orgId: string; projectId: string; apiKeyId: string; userId: string; model: string;
   requests: number; errors: number; rateLimited: number;
   promptTokens: bigint; cachedTokens: bigint; completionTokens: bigint; costMicros: bigint;
 };
@@ -155,10 +155,11 @@ export function rollupsOf(events: UsageEventInput[]): RollupRow[] {
   for (const e of events) {
     const hour = hourOf(e.createdAt ?? new Date());
     const apiKeyId = e.apiKeyId ?? "";
-    const k = `${hour.toISOString()}|${e.orgId}|${e.projectId}|${apiKeyId}|${e.model}`;
+    const userId = e.userId ?? "";
+    const k = `${hour.toISOString()}|${e.orgId}|${e.projectId}|${apiKeyId}|${userId}|${e.model}`;
     let r = map.get(k);
     if (!r) {
-      r = { hour, orgId: e.orgId, projectId: e.projectId, apiKeyId, model: e.model, requests: 0, errors: 0, rateLimited: 0, promptTokens: 0n, cachedTokens: 0n, completionTokens: 0n, costMicros: 0n };
+      r = { hour, orgId: e.orgId, projectId: e.projectId, apiKeyId, userId, model: e.model, requests: 0, errors: 0, rateLimited: 0, promptTokens: 0n, cachedTokens: 0n, completionTokens: 0n, costMicros: 0n };
       map.set(k, r);
     }
     r.requests += 1;
@@ -192,7 +193,7 @@ async function writeBatch(batch: UsageEventInput[]) {
     );
     const rp: unknown[] = [];
     const rt = rollups.map((r) => {
-      const vals = [r.hour, r.orgId, r.projectId, r.apiKeyId, r.model, r.requests, r.errors, r.rateLimited,
+      const vals = [r.hour, r.orgId, r.projectId, r.apiKeyId, r.userId, r.model, r.requests, r.errors, r.rateLimited,
         r.promptTokens.toString(), r.cachedTokens.toString(), r.completionTokens.toString(), r.costMicros.toString()];
       const ph = vals.map((v) => {
         rp.push(v);
@@ -201,9 +202,9 @@ async function writeBatch(batch: UsageEventInput[]) {
       return `(${ph.join(",")})`;
     });
     await tx.$executeRawUnsafe(
-      `INSERT INTO "UsageRollup" ("hour","orgId","projectId","apiKeyId","model","requests","errors","rateLimited","promptTokens","cachedTokens","completionTokens","costMicros")
+      `INSERT INTO "UsageRollup" ("hour","orgId","projectId","apiKeyId","userId","model","requests","errors","rateLimited","promptTokens","cachedTokens","completionTokens","costMicros")
        VALUES ${rt.join(",")}
-       ON CONFLICT ("hour","orgId","projectId","apiKeyId","model") DO UPDATE SET
+       ON CONFLICT ("hour","orgId","projectId","apiKeyId","userId","model") DO UPDATE SET
          "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
          "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
          "rateLimited" = "UsageRollup"."rateLimited" + EXCLUDED."rateLimited",
