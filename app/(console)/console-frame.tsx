@@ -27,6 +27,7 @@ export async function ConsoleFrame(props: {
     sections.push({
       title: "Project",
       items: [
+        { href: `/projects/${projectId}/playground`, label: "Playground", icon: "terminal" },
         { href: `/projects/${projectId}/api-keys`, label: "API keys", icon: "key-round" },
         { href: `/projects/${projectId}/service-accounts`, label: "Service accounts", icon: "bot" },
         { href: `/projects/${projectId}/members`, label: "Members", icon: "users" },

@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/access";
 import { forbidden, invalid, notFound } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { playgroundAccess } from "./caller";
+import { parsePlaygroundConfig } from "./config";
 
 // Saved playground setups of a project. Anyone who may use the project's playground can save,
 // load and share them (by link, to the project's members); renaming and deleting are for the
@@ -27,8 +28,9 @@ export function checkPresetName(name: string): string {
   return clean;
 }
 
-function checkConfig(config: unknown): Prisma.InputJsonObject {
-  if (!config || typeof config !== "object" || Array.isArray(config)) throw invalid("The preset's setup is not valid.");
+function checkConfig(input: unknown): Prisma.InputJsonObject {
+  const config = parsePlaygroundConfig(input);
+  if (!config) throw invalid("The preset's setup is not valid.");
   const size = Buffer.byteLength(JSON.stringify(config), "utf8");
   if (size > MAX_PRESET_BYTES) throw invalid(`This setup is too large to save (${Math.ceil(size / 1024)} KB; the limit is ${MAX_PRESET_BYTES / 1024} KB). Remove attached images or long messages first.`);
   return config as Prisma.InputJsonObject;

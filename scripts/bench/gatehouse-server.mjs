@@ -29,8 +29,10 @@ export function checkBuild() {
   if (newest > built) console.warn("warning: files under app/ or lib/ are newer than the build; figures are for the build as it is.");
 }
 
-export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], log = () => {} }) {
+/** `cwd`: the checkout whose build to run (default: this one), e.g. to compare two builds. */
+export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], log = () => {}, cwd = process.cwd() }) {
   const child = spawn(process.execPath, [...nodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -10,7 +10,11 @@ import { deletePreset, getPresetConfig, listPresets, MAX_PRESET_BYTES, renamePre
 import { KINDS, openTestDatabase, type TestDatabase } from "../helpers/databases";
 import { rejectsWith, signUp } from "../helpers/fixtures";
 
-const CONFIG = { model: "stories260K", system: "Be brief.", messages: [{ role: "user", content: "Hi" }], parameters: { temperature: 0 } };
+const CONFIG = {
+  version: 1, model: "stories260K", system: "Be brief.", messages: [{ role: "user", content: "Hi" }],
+  parameters: { temperature: 0, topP: 1, maxCompletionTokens: 16, frequencyPenalty: 0, presencePenalty: 0, seed: 42, stop: [] },
+  responseFormat: { type: "text" }, tools: [], toolChoice: "auto", parallelToolCalls: true,
+};
 
 for (const kind of KINDS) {
   describe(`playground access and presets on ${kind}`, () => {
@@ -76,8 +80,10 @@ for (const kind of KINDS) {
       assert.equal(((await getPresetConfig(member.actor, owner.projectId, mine.id))?.config as { system: string }).system, "Changed");
 
       await rejectsWith(renamePreset(member.actor, owner.projectId, mine.id, "   "), "invalid");
-      await rejectsWith(savePreset(member.actor, owner.projectId, { name: "big", config: { messages: ["x".repeat(MAX_PRESET_BYTES)] } }), "invalid");
+      const big = await rejectsWith(savePreset(member.actor, owner.projectId, { name: "big", config: { ...CONFIG, system: "x".repeat(MAX_PRESET_BYTES) } }), "invalid");
+      assert.match(big.message, /too large to save/);
       await rejectsWith(savePreset(member.actor, owner.projectId, { name: "list", config: [1, 2] }), "invalid");
+      await rejectsWith(savePreset(member.actor, owner.projectId, { name: "wrong shape", config: { ...CONFIG, messages: [{ role: "wizard", content: "x" }] } }), "invalid");
 
       await deletePreset(member.actor, owner.projectId, mine.id);
       await deletePreset(owner.actor, owner.projectId, byOwner.id);

@@ -1,0 +1,77 @@
+import type { Metadata } from "next";
+import { Boxes, Lock } from "lucide-react";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { ArchivedBanner } from "@/components/projects/archived-banner";
+import { Playground } from "@/components/playground/playground";
+import { parsePlaygroundConfig } from "@/components/playground/types";
+import { loadProjectPage, pageData } from "@/lib/console/page-access";
+import { playgroundAccess } from "@/lib/playground/caller";
+import { listPlaygroundModels } from "@/lib/playground/models";
+import { getPresetConfig, listPresets } from "@/lib/playground/presets";
+import { deletePresetAction, renamePresetAction, savePresetAction, updatePresetAction } from "./actions";
+
+export const metadata: Metadata = { title: "Playground" };
+
+export default async function PlaygroundPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { projectId } = await params;
+  const { user, actor, access } = await loadProjectPage(projectId);
+  const sp = await searchParams;
+  const presetId = typeof sp.preset === "string" && sp.preset ? sp.preset : null;
+
+  // The same rule the chat endpoint applies (archived projects, members when not allowed):
+  // say it here instead of letting every run fail.
+  const { verdict } = await playgroundAccess(user.id, projectId);
+  if (!verdict.allowed) {
+    return (
+      <>
+        <ArchivedBanner status={access.projectStatus} />
+        <PageHeader title="Playground" />
+        <EmptyState icon={Lock} title="The playground is not available" description={verdict.reason} data-testid="playground-unavailable" />
+      </>
+    );
+  }
+
+  const models = await listPlaygroundModels(projectId);
+  if (models.length === 0) {
+    return (
+      <>
+        <PageHeader title="Playground" description="Try the project's models from the browser." />
+        <EmptyState
+          icon={Boxes}
+          title="No models available to this project"
+          description="An instance administrator adds models under Admin → Models; a project owner chooses which of them this project may use in its settings."
+          data-testid="playground-no-models"
+        />
+      </>
+    );
+  }
+
+  const [presets, preset] = await Promise.all([
+    pageData(listPresets(actor, projectId)),
+    presetId ? pageData(getPresetConfig(actor, projectId, presetId)) : Promise.resolve(null),
+  ]);
+  // A stored config that no longer parses opens as an empty playground, like a missing one.
+  const initialPreset = preset ? parsePlaygroundConfig(preset.config) : null;
+
+  return (
+    <Playground
+      projectId={projectId}
+      models={models}
+      presets={presets}
+      initialPreset={initialPreset}
+      initialPresetId={initialPreset ? presetId : null}
+      initialPresetName={initialPreset ? preset?.name : null}
+      presetNotFound={!!presetId && !initialPreset}
+      archived={access.projectStatus === "archived"}
+      canManagePresets={access.role === "owner"}
+      actions={{ save: savePresetAction, rename: renamePresetAction, remove: deletePresetAction, update: updatePresetAction }}
+    />
+  );
+}
