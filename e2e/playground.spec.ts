@@ -301,3 +301,29 @@ test("view code: the generated curl, run against the server with a key, returns 
   expect(body).toMatchObject({ object: "chat.completion", model: MODEL, choices: [{ index: 0, message: { role: "assistant" } }] });
   expect(body.usage.prompt_tokens).toBeGreaterThan(0);
 });
+
+// Last: it leaves the project with a limit of one request per minute.
+test("a rate-limited run says so plainly, with when to try again", async ({ page }) => {
+  await page.goto(`/projects/${projectId}/settings`);
+  await page.getByTestId("add-project-limit-button").click();
+  const limitDialog = page.getByTestId("project-limit-dialog");
+  await limitDialog.getByTestId("project-limit-model").selectOption(MODEL);
+  await limitDialog.getByTestId("project-limit-rpm-input").fill("1");
+  await limitDialog.getByTestId("project-limit-submit").click();
+  await expect(limitDialog).toBeHidden();
+
+  await openPlayground(page);
+  await setMaxTokens(page, 8);
+  // The runs of the tests before may already fill the minute; if not, the second run does.
+  for (const text of ["One", "Two"]) {
+    await page.getByTestId("composer-input").fill(text);
+    await page.getByTestId("run-button").click();
+    await expect(page.getByTestId("stop-button")).toBeHidden({ timeout: 30_000 });
+    if ((await page.getByTestId("run-error").count()) > 0) break;
+  }
+  const error = page.getByTestId("run-error").last();
+  await expect(error).toHaveAttribute("data-status", "429");
+  await expect(error.getByTestId("run-error-message")).toContainText(/Rate limit reached/i);
+  await expect(error).toContainText(/Try again in \d/);
+  await shot(page, "playground-rate-limited");
+});
