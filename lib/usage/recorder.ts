@@ -132,11 +132,40 @@ export async function flushUsage(): Promise<void> {
   }
 }
 
+// Each event column with its SQL type: a batch is sent as one array parameter per column.
 const EVENT_COLUMNS = [
-  "requestId", "createdAt", "orgId", "projectId", "apiKeyId", "userId", "endpoint", "model", "provider",
-  "promptTokens", "cachedTokens", "completionTokens", "costMicros", "latencyMs", "ttftMs", "status",
-  "errorCode", "streamed", "cancelled",
+  ["requestId", "text"], ["createdAt", "timestamp(3)"], ["orgId", "text"], ["projectId", "text"], ["apiKeyId", "text"],
+  ["userId", "text"], ["endpoint", "text"], ["model", "text"], ["provider", "text"], ["promptTokens", "int"],
+  ["cachedTokens", "int"], ["completionTokens", "int"], ["costMicros", "bigint"], ["latencyMs", "int"], ["ttftMs", "int"],
+  ["status", "int"], ["errorCode", "text"], ["streamed", "boolean"], ["cancelled", "boolean"],
 ] as const;
+
+const ROLLUP_COLUMNS = [
+  ["hour", "timestamp(3)"], ["orgId", "text"], ["projectId", "text"], ["apiKeyId", "text"], ["userId", "text"], ["model", "text"],
+  ["requests", "int"], ["errors", "int"], ["rateLimited", "int"], ["promptTokens", "bigint"], ["cachedTokens", "bigint"],
+  ["completionTokens", "bigint"], ["costMicros", "bigint"],
+] as const;
+const SUMMED = ROLLUP_COLUMNS.slice(6).map(([c]) => c);
+
+/** A column's values as a PostgreSQL array parameter (text elements; the statement casts them). */
+function column(values: unknown[]): (string | null)[] {
+  return values.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : typeof v === "boolean" ? (v ? "t" : "f") : String(v)));
+}
+
+const unnest = (cols: readonly (readonly [string, string])[], offset: number) =>
+  `SELECT * FROM unnest(${cols.map(([, type], i) => `$${offset + i + 1}::text[]::${type}[]`).join(", ")})`;
+
+// One statement writes the events and their rollups, so both land or neither does, without an
+// interactive transaction; a fixed number of parameters (one array per column) keeps a batch of
+// a thousand events as cheap to send as a batch of one.
+const BATCH_SQL = `WITH events AS (
+  INSERT INTO "UsageEvent" (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(",")})
+  ${unnest(EVENT_COLUMNS, 0)}
+)
+INSERT INTO "UsageRollup" (${ROLLUP_COLUMNS.map(([c]) => `"${c}"`).join(",")})
+${unnest(ROLLUP_COLUMNS, EVENT_COLUMNS.length)}
+ON CONFLICT ("hour","orgId","projectId","apiKeyId","userId","model") DO UPDATE SET
+  ${SUMMED.map((c) => `"${c}" = "UsageRollup"."${c}" + EXCLUDED."${c}"`).join(",\n  ")}`;
 
 function hourOf(d: Date) {
   const h = new Date(d);
@@ -176,43 +205,9 @@ export function rollupsOf(events: UsageEventInput[]): RollupRow[] {
 async function writeBatch(batch: UsageEventInput[]) {
   const database = await getDatabase();
   const rollups = rollupsOf(batch);
-  await database.prisma.$transaction(async (tx) => {
-    // One multi-row INSERT per batch: Prisma's per-query cost dominates otherwise.
-    const params: unknown[] = [];
-    const tuples = batch.map((e) => {
-      const values = EVENT_COLUMNS.map((c) => {
-        const v = e[c as keyof UsageEventInput];
-        params.push(typeof v === "bigint" ? v.toString() : (v ?? null));
-        return `$${params.length}`;
-      });
-      return `(${values.join(",")})`;
-    });
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "UsageEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(",")}) VALUES ${tuples.join(",")}`,
-      ...params,
-    );
-    const rp: unknown[] = [];
-    const rt = rollups.map((r) => {
-      const vals = [r.hour, r.orgId, r.projectId, r.apiKeyId, r.userId, r.model, r.requests, r.errors, r.rateLimited,
-        r.promptTokens.toString(), r.cachedTokens.toString(), r.completionTokens.toString(), r.costMicros.toString()];
-      const ph = vals.map((v) => {
-        rp.push(v);
-        return `$${rp.length}`;
-      });
-      return `(${ph.join(",")})`;
-    });
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "UsageRollup" ("hour","orgId","projectId","apiKeyId","userId","model","requests","errors","rateLimited","promptTokens","cachedTokens","completionTokens","costMicros")
-       VALUES ${rt.join(",")}
-       ON CONFLICT ("hour","orgId","projectId","apiKeyId","userId","model") DO UPDATE SET
-         "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
-         "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
-         "rateLimited" = "UsageRollup"."rateLimited" + EXCLUDED."rateLimited",
-         "promptTokens" = "UsageRollup"."promptTokens" + EXCLUDED."promptTokens",
-         "cachedTokens" = "UsageRollup"."cachedTokens" + EXCLUDED."cachedTokens",
-         "completionTokens" = "UsageRollup"."completionTokens" + EXCLUDED."completionTokens",
-         "costMicros" = "UsageRollup"."costMicros" + EXCLUDED."costMicros"`,
-      ...rp,
-    );
-  });
+  const params = [
+    ...EVENT_COLUMNS.map(([c]) => column(batch.map((e) => e[c as keyof UsageEventInput]))),
+    ...ROLLUP_COLUMNS.map(([c]) => column(rollups.map((r) => r[c as keyof RollupRow]))),
+  ];
+  await database.sql.query(BATCH_SQL, params);
 }
