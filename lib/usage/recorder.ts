@@ -3,7 +3,7 @@ import { getDatabase } from "@/lib/db";
 import { log } from "@/lib/log";
 
 // Usage events are buffered in memory and written in batches off the request path, together
-// with their hourly rollups, in one transaction per batch (so rollups always equal the events).
+// with their hourly rollups, in one statement per batch (so rollups always equal the events).
 // What a hard crash can lose: the buffer, i.e. at most FLUSH_INTERVAL_MS of events (or
 // MAX_BATCH events). SIGTERM/SIGINT flush it first (lib/boot.ts).
 
