@@ -7,6 +7,7 @@ import { newRequestId } from "@/lib/openai/responses";
 import { log } from "@/lib/log";
 import { chatCompletionsRoute, embeddingsRoute, handlerFor, modelRoute, modelsRoute, preflight, unknownRoute, type RouteHandler, type RouteMethods } from "./routes";
 import { MAX_BODY_BYTES } from "./admission";
+import { requestEnded, requestStarted } from "./lifecycle";
 import { errorResponse, type Transport } from "./with-api-key";
 
 // The API server: /v1 answered straight from node:http, in the same process as the console.
@@ -112,9 +113,12 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     return;
   }
   if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+    // A stream counts as in flight until its last byte is written or the client is gone, so
+    // that shutdown waits for it (lib/gateway/lifecycle.ts).
     const reader = body.getReader();
     const cancel = () => void reader.cancel().catch(() => {});
     res.once("close", cancel);
+    requestStarted();
     res.flushHeaders();
     try {
       for (;;) {
@@ -126,6 +130,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
       res.end();
     } finally {
       res.off("close", cancel);
+      requestEnded();
     }
     return;
   }

@@ -163,7 +163,8 @@ export function withCaller<P = Record<string, never>>(
     // answers are complete once returned; HEAD bodies are never read).
     let body = response.body;
     const streamed = request.method !== "HEAD" && (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
-    if (body && streamed) {
+    // The API server counts the streams it writes itself (no extra stream stage per chunk).
+    if (body && streamed && !transport) {
       requestStarted();
       let ended = false;
       const end = () => {
@@ -173,7 +174,7 @@ export function withCaller<P = Record<string, never>>(
         }
       };
       body = body.pipeThrough(new TransformStream({ flush: end }));
-      (transport?.signal ?? request.signal).addEventListener("abort", end, { once: true });
+      request.signal.addEventListener("abort", end, { once: true });
     }
     const ms = performance.now() - startedAt;
     const setCommon = (out: Headers) => {
