@@ -113,12 +113,9 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     return;
   }
   if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-    // A stream counts as in flight until its last byte is written or the client is gone, so
-    // that shutdown waits for it (lib/gateway/lifecycle.ts).
     const reader = body.getReader();
     const cancel = () => void reader.cancel().catch(() => {});
     res.once("close", cancel);
-    requestStarted();
     res.flushHeaders();
     try {
       for (;;) {
@@ -130,7 +127,6 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
       res.end();
     } finally {
       res.off("close", cancel);
-      requestEnded();
     }
     return;
   }
@@ -151,8 +147,12 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
   const query = rawUrl.indexOf("?");
   const pathname = query === -1 ? rawUrl : rawUrl.slice(0, query);
   const aborter = new AbortController();
-  // The client went away before the whole answer was written: cancel the work behind it.
+  // Every request counts as in flight until its answer is written or the client is gone, so
+  // that shutdown waits for it (lib/gateway/lifecycle.ts); one that goes away before the whole
+  // answer was written has the work behind it cancelled.
+  requestStarted();
   res.once("close", () => {
+    requestEnded();
     if (!res.writableFinished) aborter.abort();
   });
   try {

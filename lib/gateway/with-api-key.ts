@@ -163,7 +163,8 @@ export function withCaller<P = Record<string, never>>(
     // answers are complete once returned; HEAD bodies are never read).
     let body = response.body;
     const streamed = request.method !== "HEAD" && (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
-    // The API server counts the streams it writes itself (no extra stream stage per chunk).
+    // The API server (node-server.ts) counts every request it serves itself; here, for the
+    // framework's routes, streams are counted (no extra stream stage per chunk otherwise).
     if (body && streamed && !transport) {
       requestStarted();
       let ended = false;
