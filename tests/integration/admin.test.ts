@@ -435,7 +435,7 @@ for (const kind of KINDS) {
       const all = await ids();
       assert.ok(all.includes("allow-b") && all.length >= 1);
       const audit = await t.db.prisma.auditEvent.findFirst({ where: { projectId: u.projectId, action: "project.api_settings_changed" }, orderBy: { createdAt: "desc" } });
-      assert.deepEqual(audit?.details, { allowedModels: "all models", storeBodies: false });
+      assert.deepEqual(audit?.details, { allowedModels: "all models", storeBodies: false, playgroundForMembers: false });
     });
   });
 }
