@@ -38,6 +38,7 @@ export async function ConsoleFrame(props: {
   sections.push({
     title: "Organization",
     items: [
+      { href: `/orgs/${props.orgId}/usage`, label: "Usage", icon: "chart-column" },
       { href: `/orgs/${props.orgId}/settings`, label: "General", icon: "building" },
       { href: `/orgs/${props.orgId}/members`, label: "Members", icon: "users", testId: "org-members" },
       { href: `/orgs/${props.orgId}/projects`, label: "Projects", icon: "folder-kanban" },
