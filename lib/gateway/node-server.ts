@@ -46,11 +46,6 @@ export function matchRoute(pathname: string): Route {
   return { methods: null, params: NO_PARAMS };
 }
 
-/** True for the paths this server answers: `/v1` and everything under it. */
-export function isApiPath(url: string): boolean {
-  return url.startsWith("/v1") && (url.length === 3 || url[3] === "/" || url[3] === "?");
-}
-
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -140,7 +135,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   res.end(bytes);
 }
 
-/** Answers one /v1 request (`isApiPath(req.url)`). Never throws; never leaves the client hanging. */
+/** Answers one /v1 request (server.mjs decides which: `/v1` and everything under it). Never throws; never leaves the client hanging. */
 export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
   const rawUrl = req.url ?? "/v1";
