@@ -9,6 +9,8 @@ import { syncCatalog } from "@/lib/models/catalog";
 import { flushUsage } from "@/lib/usage/recorder";
 import { drain } from "@/lib/gateway/lifecycle";
 import { unloadAllLocalModels } from "@/lib/providers/local";
+import { startBillingWorker, stopBillingWorker } from "@/lib/billing/worker";
+import { postUsageCharges } from "@/lib/billing/ledger";
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -46,7 +48,9 @@ export async function boot() {
       process.once(signal, () => {
         log.info("shutting down", { signal });
         void drain(SHUTDOWN_GRACE_MS)
-          .then(() => Promise.all([flushUsage(), unloadAllLocalModels()]))
+          .then(() => Promise.all([flushUsage(), unloadAllLocalModels(), stopBillingWorker()]))
+          // Post what was just written, so the ledger is current when the process is gone.
+          .then(() => postUsageCharges())
           .catch((err) => log.error("usage flush at shutdown failed", { error: (err as Error).message }))
           .finally(() => process.exit(0));
       });
@@ -62,6 +66,7 @@ export async function boot() {
       await syncCatalog();
       state.ready = true;
       state.error = undefined;
+      startBillingWorker();
       log.info("ready", { database: database.kind, migrationsApplied: applied, bootstrap: boot ? "ensured" : "off" });
     } catch (err) {
       state.error = (err as Error).message;

@@ -71,6 +71,13 @@ export const envSchema = z
       .enum(["true", "false", "1", "0", ""])
       .optional()
       .transform((v) => v === "true" || v === "1"),
+    /** Let budget-alert webhooks point at private, loopback and link-local addresses (default: refused). */
+    ALLOW_PRIVATE_WEBHOOK_URLS: z
+      .enum(["true", "false", "1", "0", ""])
+      .optional()
+      .transform((v) => v === "true" || v === "1"),
+    /** How often usage is posted to the credit ledger and budget alerts are checked. */
+    BILLING_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(15_000),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

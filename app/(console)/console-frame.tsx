@@ -39,6 +39,7 @@ export async function ConsoleFrame(props: {
     title: "Organization",
     items: [
       { href: `/orgs/${props.orgId}/usage`, label: "Usage", icon: "chart-column" },
+      { href: `/orgs/${props.orgId}/limits`, label: "Limits", icon: "gauge" },
       { href: `/orgs/${props.orgId}/settings`, label: "General", icon: "building" },
       { href: `/orgs/${props.orgId}/members`, label: "Members", icon: "users", testId: "org-members" },
       { href: `/orgs/${props.orgId}/projects`, label: "Projects", icon: "folder-kanban" },

@@ -25,6 +25,11 @@ const ACTION_LABELS: Record<string, string> = {
   "project.api_settings_changed": "API settings changed",
   "project.model_limit_set": "Model limit set",
   "project.model_limit_removed": "Model limit removed",
+  "org.tier_advanced": "Usage tier advanced",
+  "billing.credit_posted": "Credit posted",
+  "billing.code_redeemed": "Credit code redeemed",
+  "billing.budget_set": "Budget changed",
+  "billing.settings_changed": "Billing settings changed",
 };
 
 const GROUP_LABELS: Record<string, string> = {
@@ -34,6 +39,7 @@ const GROUP_LABELS: Record<string, string> = {
   project_member: "Project members",
   api_key: "API keys",
   service_account: "Service accounts",
+  billing: "Billing",
 };
 
 const TARGET_LABELS: Record<string, string> = {
@@ -43,6 +49,9 @@ const TARGET_LABELS: Record<string, string> = {
   project: "Project",
   api_key: "API key",
   service_account: "Service account",
+  credit_entry: "Credit entry",
+  redemption_code: "Credit code",
+  budget: "Budget",
 };
 
 function humanize(s: string) {

@@ -28,7 +28,12 @@ export type AuditAction =
   | "org.tier_changed"
   | "project.api_settings_changed"
   | "project.model_limit_set"
-  | "project.model_limit_removed";
+  | "project.model_limit_removed"
+  | "org.tier_advanced"
+  | "billing.credit_posted"
+  | "billing.code_redeemed"
+  | "billing.budget_set"
+  | "billing.settings_changed";
 
 export const AUDIT_ACTIONS: AuditAction[] = [
   "org.created", "org.renamed", "member.invited", "member.invitation_revoked", "member.joined",
@@ -37,6 +42,7 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   "project_member.removed", "api_key.created", "api_key.updated", "api_key.revoked",
   "service_account.created", "service_account.deleted",
   "org.tier_changed", "project.api_settings_changed", "project.model_limit_set", "project.model_limit_removed",
+  "org.tier_advanced", "billing.credit_posted", "billing.code_redeemed", "billing.budget_set", "billing.settings_changed",
 ];
 
 /** Records who did what, inside the caller's transaction so the log never disagrees with the data. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { getCatalogModel, type CatalogModel } from "@/lib/models/catalog";
 import { getRateLimiter, rateLimitHeaders, type Admission, type LimitSpec, type Reservation } from "@/lib/limits/rate-limiter";
-import { invalidRequest, modelNotFound, OpenAIError, permissionDenied, rateLimited } from "@/lib/openai/errors";
+import { insufficientQuota, invalidRequest, modelNotFound, OpenAIError, permissionDenied, rateLimited } from "@/lib/openai/errors";
+import { reserveSpend, settleSpend, SpendRefused, type SpendReservation } from "@/lib/billing/spend-guard";
 import { parseJsonBody } from "@/lib/openai/schemas";
 import { getProvider } from "@/lib/providers/registry";
 import type { ModelCapability, Provider, Usage } from "@/lib/providers/types";
@@ -30,9 +31,8 @@ export async function readJsonBody(ctx: GatewayContext): Promise<unknown> {
 
 export type AdmittedCall = {
   model: CatalogModel;
-  provider: Provider;
-  policy: ProjectPolicy;
   reservations: Reservation[];
+  spend: SpendReservation | null;
 };
 
 const CAPABILITY_NAMES: Partial<Record<ModelCapability, string>> = {
@@ -69,10 +69,31 @@ export async function resolveModel(ctx: GatewayContext, modelId: string, needs: 
 }
 
 /**
- * Admits a call of `tokens` (prompt + maximum output) under the project's limits for the model,
- * then under the key's own limits when it has any. Sets the x-ratelimit-* headers; throws 429.
+ * Admits a call of `tokens` (prompt + maximum output) that may cost up to `maxCost`: first
+ * under the spend limits (prepaid credit, budgets: 429 insufficient_quota), then under the
+ * project's rate limits for the model, then under the key's own limits when it has any. Sets
+ * the x-ratelimit-* headers; throws 429.
  */
-export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId: string, tokens: number): Promise<Reservation[]> {
+export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId: string, tokens: number, maxCost: bigint): Promise<Omit<AdmittedCall, "model">> {
+  let spend: SpendReservation | null;
+  try {
+    spend = await reserveSpend({ orgId: ctx.key.orgId, projectId: ctx.key.projectId, ...policy.spend }, maxCost);
+  } catch (err) {
+    if (!(err instanceof SpendRefused)) throw err;
+    metrics().rateLimited.inc({ model: modelId, kind: "quota" });
+    // Retrying will not help until someone adds credit or raises the budget.
+    ctx.headers.set("x-should-retry", "false");
+    throw insufficientQuota(err.message);
+  }
+  try {
+    return { reservations: await admitRate(ctx, policy, modelId, tokens), spend };
+  } catch (err) {
+    settleSpend(spend, ctx.key.orgId, ctx.key.projectId, 0n);
+    throw err;
+  }
+}
+
+async function admitRate(ctx: GatewayContext, policy: ProjectPolicy, modelId: string, tokens: number): Promise<Reservation[]> {
   const limiter = getRateLimiter();
   const scopes: [string, LimitSpec][] = [[`p:${ctx.key.projectId}:${modelId}`, policy.limitsFor(modelId)]];
   if (ctx.key.rpmLimit !== null || ctx.key.tpmLimit !== null) {
@@ -114,11 +135,12 @@ export type Outcome = {
   ttftMs: number | null;
 };
 
-/** Meters a finished call: cost at the model's prices, a usage event, limiter reconciliation. */
-export function finishCall(ctx: GatewayContext, call: Pick<AdmittedCall, "model" | "reservations">, outcome: Outcome) {
+/** Meters a finished call: cost at the model's prices, a usage event, limiter and spend reconciliation. */
+export function finishCall(ctx: GatewayContext, call: AdmittedCall, outcome: Outcome) {
   const { usage } = outcome;
   const cost = costMicros(call.model, usage);
   ctx.meter.recorded = true;
+  settleSpend(call.spend, ctx.key.orgId, ctx.key.projectId, cost);
   recordUsage({
     requestId: ctx.requestId,
     orgId: ctx.key.orgId,

@@ -5,6 +5,7 @@ import { chatCompletionBody, newChatCompletionId } from "@/lib/openai/responses"
 import { chatChunksFromEvents, sseResponseStream } from "@/lib/openai/sse";
 import type { ChatRequest, ChatStreamEvent, ModelCapability, Usage } from "@/lib/providers/types";
 import { storeBodies } from "@/lib/usage/bodies";
+import { maxCostMicros } from "@/lib/usage/cost";
 import { measureImages } from "./images";
 import { readAhead } from "./read-ahead";
 import { toLegacyChunks, toLegacyCompletion, usesLegacyFunctions } from "./legacy-functions";
@@ -37,8 +38,8 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
 
   const promptTokens = await provider.countPromptTokens(model, request);
   const maxOutput = request.maxTokens ?? Math.max(1, Math.min(DEFAULT_OUTPUT_RESERVATION, model.contextWindow - promptTokens));
-  const reservations = await admit(ctx, policy, model.id, promptTokens + maxOutput * request.n);
-  const call = { model, reservations };
+  const admitted = await admit(ctx, policy, model.id, promptTokens + maxOutput * request.n, maxCostMicros(model, promptTokens, maxOutput * request.n));
+  const call = { model, ...admitted };
 
   const id = newChatCompletionId();
   const created = Math.floor(Date.now() / 1000);
@@ -53,7 +54,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
       const built = chatCompletionBody({ id, created, model: model.id, result, systemFingerprint: result.systemFingerprint ?? FINGERPRINT });
       const responseBody = legacy ? toLegacyCompletion(built) : built;
       finishCall(ctx, call, { usage: result.usage, status: 200, errorCode: null, streamed: false, cancelled: false, ttftMs: null });
-      if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, responseBody);
+      if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, responseBody, ctx.headers);
       return Response.json(responseBody, { status: 200 });
     } catch (err) {
       countProviderError(model.provider, err);
@@ -154,7 +155,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
       errorCode: f ? (f.code ?? f.type) : cancelled ? "client_closed_request" : null,
       streamed: true, cancelled, ttftMs,
     });
-    if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { streamed: true, content: contentParts.join("") });
+    if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { streamed: true, content: contentParts.join("") }, ctx.headers);
   };
   const stream = sseResponseStream(legacy ? toLegacyChunks(chunks) : chunks, { onClose: finish, onCancel: () => abort.abort() });
   return new Response(stream, {

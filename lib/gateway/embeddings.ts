@@ -3,6 +3,7 @@ import { OpenAIError } from "@/lib/openai/errors";
 import { parseEmbeddingRequest } from "@/lib/openai/schemas";
 import { embeddingsBody } from "@/lib/openai/responses";
 import { storeBodies } from "@/lib/usage/bodies";
+import { maxCostMicros } from "@/lib/usage/cost";
 import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
 import type { GatewayContext } from "./with-api-key";
 
@@ -17,8 +18,8 @@ export async function embeddings(ctx: GatewayContext): Promise<Response> {
   // Admission needs a token count before the call: text inputs are estimated at one token per
   // 4 characters (the provider's exact count is what gets billed and reconciled).
   const estimate = parsed.request.inputs.reduce((n, i) => n + (typeof i === "string" ? Math.ceil(i.length / 4) : i.length), 0);
-  const reservations = await admit(ctx, policy, model.id, estimate);
-  const call = { model, reservations };
+  const admitted = await admit(ctx, policy, model.id, estimate, maxCostMicros(model, estimate, 0));
+  const call = { model, ...admitted };
   const abort = new AbortController();
   const onClientGone = () => abort.abort();
   ctx.signal.addEventListener("abort", onClientGone, { once: true });
@@ -29,7 +30,7 @@ export async function embeddings(ctx: GatewayContext): Promise<Response> {
       usage: { promptTokens: result.usage.promptTokens, completionTokens: 0, cachedTokens: 0 },
       status: 200, errorCode: null, streamed: false, cancelled: false, ttftMs: null,
     });
-    if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { object: "list", model: model.id, count: result.embeddings.length });
+    if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { object: "list", model: model.id, count: result.embeddings.length }, ctx.headers);
     return Response.json(responseBody);
   } catch (err) {
     countProviderError(model.provider, err);

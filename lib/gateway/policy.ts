@@ -2,6 +2,7 @@ import "server-only";
 import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db";
 import type { LimitSpec } from "@/lib/limits/rate-limiter";
+import { getBillingSettings } from "@/lib/billing/settings";
 
 // What the API needs to know about a project on every request, cached briefly so the hot path
 // makes no database round trip: its model allow-list, body storage, and the limits in force.
@@ -14,6 +15,8 @@ export type ProjectPolicy = {
   tier: number;
   allowedModels: string[];
   storeBodies: boolean;
+  /** Spend limits the API enforces: prepaid credit, and the monthly hard caps of the org and project budgets. */
+  spend: { credit: boolean; orgCapMicros: bigint | null; projectCapMicros: bigint | null };
   /** Org tier limits for a model, tightened by the project's own limits where set. */
   limitsFor(model: string): LimitSpec;
 };
@@ -45,7 +48,11 @@ async function load(projectId: string): Promise<ProjectPolicy> {
     select: { id: true, orgId: true, allowedModels: true, storeBodies: true, org: { select: { tier: true } }, modelLimits: true },
   });
   const tier = project.org.tier;
-  const tierRows = await prisma.tierLimit.findMany({ where: { tier } });
+  const [tierRows, budgets, billing] = await Promise.all([
+    prisma.tierLimit.findMany({ where: { tier } }),
+    prisma.budget.findMany({ where: { scope: { in: [`org:${project.orgId}`, `project:${project.id}`] } }, select: { scope: true, capMicros: true } }),
+    getBillingSettings(),
+  ]);
   const tierLimits = new Map(tierRows.map((r) => [r.model, { rpm: r.rpm, tpm: r.tpm, rpd: r.rpd }]));
   const projectLimits = new Map(project.modelLimits.map((r) => [r.model, { rpm: r.rpm, tpm: r.tpm, rpd: r.rpd }]));
   const unlimited: Limits = { rpm: null, tpm: null, rpd: null };
@@ -55,6 +62,11 @@ async function load(projectId: string): Promise<ProjectPolicy> {
     tier,
     allowedModels: project.allowedModels,
     storeBodies: project.storeBodies,
+    spend: {
+      credit: billing.enforceCredit,
+      orgCapMicros: budgets.find((b) => b.scope === `org:${project.orgId}`)?.capMicros ?? null,
+      projectCapMicros: budgets.find((b) => b.scope === `project:${project.id}`)?.capMicros ?? null,
+    },
     limitsFor(model) {
       const base = tierLimits.get(model) ?? tierLimits.get("*") ?? unlimited;
       return combineLimits(base, projectLimits.get("*"), projectLimits.get(model));

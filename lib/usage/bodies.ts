@@ -2,12 +2,19 @@ import "server-only";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 
-/** Stores a request's body and response for the request log, for projects that turn it on. Off the request path. */
-export function storeBodies(requestId: string, projectId: string, request: unknown, response: unknown) {
+/**
+ * Stores a request's body, response and response headers (request id, rate-limit state) for
+ * the request log, for projects that turn it on. Off the request path.
+ */
+export function storeBodies(requestId: string, projectId: string, request: unknown, response: unknown, headers?: Headers) {
+  const stored: Record<string, string> = { "x-request-id": requestId };
+  headers?.forEach((v, k) => {
+    stored[k] = v;
+  });
   void db()
     .then((prisma) =>
       prisma.requestBody.create({
-        data: { requestId, projectId, request: request as object, response: (response ?? undefined) as object | undefined },
+        data: { requestId, projectId, request: request as object, response: (response ?? undefined) as object | undefined, headers: stored },
       }),
     )
     .catch((err) => log.warn("storing request body failed", { requestId, error: (err as Error).message }));

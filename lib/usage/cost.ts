@@ -21,6 +21,15 @@ export function costMicros(prices: Prices, t: TokenCounts): bigint {
   return (scaled + 500_000n) / 1_000_000n;
 }
 
+/**
+ * The most a call can cost: every prompt token at the full input price and every output token
+ * it may generate, rounded up (a reservation must never be below the charge).
+ */
+export function maxCostMicros(prices: Prices, promptTokens: number, maxOutputTokens: number): bigint {
+  const scaled = BigInt(promptTokens) * BigInt(prices.inputPriceMicros ?? 0) + BigInt(maxOutputTokens) * BigInt(prices.outputPriceMicros ?? 0);
+  return (scaled + 999_999n) / 1_000_000n;
+}
+
 /** Whether the model can be billed for an endpoint (chat needs input and output prices). */
 export function isPriced(prices: Prices, endpoint: "chat" | "embeddings"): boolean {
   if (prices.inputPriceMicros === null) return false;

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDatabase } from "@/lib/db";
 import { log } from "@/lib/log";
+import { spendWritten } from "@/lib/billing/spend-guard";
 
 // Usage events are buffered in memory and written in batches off the request path, together
 // with their hourly rollups, in one statement per batch (so rollups always equal the events).
@@ -92,6 +93,7 @@ export async function flushUsage(): Promise<void> {
       try {
         await writeBatch(batch);
         s.written += batch.length;
+        spendWritten(batch);
       } catch (err) {
         // One unwritable event must not hold back the rest: write them one by one and drop
         // only those that still fail, unless none can be written (the database is down).
@@ -100,12 +102,15 @@ export async function flushUsage(): Promise<void> {
           try {
             await writeBatch([event]);
             s.written += 1;
+            spendWritten([event]);
           } catch {
             failed.push(event);
           }
         }
         if (failed.length < batch.length) {
           s.dropped += failed.length;
+          // Never to be written: the spend guard must not wait for them.
+          spendWritten(failed);
           if (failed.length) log.error("usage events dropped: they cannot be stored", { dropped: failed.length, error: (err as Error).message, requestIds: failed.map((e) => e.requestId).slice(0, 10) });
           continue;
         }

@@ -4,6 +4,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { ServiceError } from "@/lib/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { grantSignupCredit } from "@/lib/billing/ledger";
 
 /** Gives a new user their own organization ("Personal") with a "Default project" they own. */
 export async function createPersonalOrg(tx: Tx, userId: string) {
@@ -11,6 +12,7 @@ export async function createPersonalOrg(tx: Tx, userId: string) {
     data: { name: "Personal", memberships: { create: { userId, role: "owner" } } },
   });
   const project = await tx.project.create({ data: { orgId: org.id, name: "Default project" } });
+  await grantSignupCredit(tx, org.id);
   await recordAuditEvent(tx, { orgId: org.id, actorId: userId, action: "org.created", targetType: "organization", targetId: org.id });
   await recordAuditEvent(tx, {
     orgId: org.id, actorId: userId, action: "project.created", projectId: project.id,

@@ -1,0 +1,208 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { invalidateProjectPolicy } from "@/lib/gateway/policy";
+import { getBalance } from "./ledger";
+import { formatUsd, utcMonth } from "./money";
+
+// Hard spend limits on the request path: an organization's prepaid credit, and the monthly
+// hard caps of its budget and its projects' budgets. Before a call runs, its maximum cost is
+// reserved under each limit in force; the call is refused (429 insufficient_quota) when the
+// reservation does not fit. When it ends, the reservation is exchanged for the actual cost.
+// Within one instance check-and-reserve is synchronous, so concurrent requests can never
+// together exceed a limit: spend overshoots only by what a call uses beyond its reservation.
+//
+// What a scope may still spend = its limit − spend in the database at the last snapshot
+// − spend settled here since (not yet written, or written after the snapshot) − reservations.
+// Snapshots are re-read in the background every REFRESH_MS (and at once after console changes
+// on this instance), which is how spend on other instances is seen: with several instances,
+// each may overshoot by what the others spent since its last snapshot (bounded by REFRESH_MS
+// plus the usage flush interval).
+
+const REFRESH_MS = 10_000;
+
+type Kind = "credit" | "org" | "project";
+
+type Scope = {
+  kind: Kind;
+  id: string;
+  orgId: string;
+  /** credit: available balance at the snapshot; budgets: spend this month at the snapshot. */
+  snapshot: bigint;
+  month: string;
+  /** Settled here and not yet written by the usage recorder. */
+  unflushed: bigint;
+  /** Written by the recorder since the snapshot was taken. */
+  flushed: bigint;
+  reserved: bigint;
+  loadedAt: number;
+  /** Must be re-read before the next admission (never loaded, changed in the console, new month). */
+  mustLoad: boolean;
+  loading: Promise<void> | null;
+};
+
+export type SpendLimits = {
+  orgId: string;
+  projectId: string;
+  /** Whether prepaid credit is enforced. */
+  credit: boolean;
+  orgCapMicros: bigint | null;
+  projectCapMicros: bigint | null;
+};
+
+export type SpendReservation = { scopes: Scope[]; amount: bigint; settled: boolean };
+
+export class SpendRefused extends Error {
+  constructor(
+    message: string,
+    readonly scope: Kind,
+  ) {
+    super(message);
+  }
+}
+
+type State = { scopes: Map<string, Scope> };
+const g = globalThis as unknown as { __gatehouseSpend?: State };
+const state = () => (g.__gatehouseSpend ??= { scopes: new Map() });
+
+/** Spend of a month, from the hourly rollups, of an organization or one project. */
+async function monthSpendOf(scope: Scope, month: { start: Date; end: Date }): Promise<bigint> {
+  const prisma = await db();
+  // By organization and hour first: the rollups' index.
+  const [row] = await prisma.$queryRawUnsafe<{ spent: bigint | null }[]>(
+    `SELECT SUM("costMicros") AS spent FROM "UsageRollup" WHERE "orgId" = $1 AND "hour" >= $2 AND "hour" < $3${scope.kind === "project" ? ` AND "projectId" = $4` : ""}`,
+    ...[scope.orgId, month.start, month.end, ...(scope.kind === "project" ? [scope.id] : [])],
+  );
+  return BigInt(row?.spent ?? 0);
+}
+
+const keyOf = (kind: Kind, id: string) => `${kind}:${id}`;
+
+function scopeOf(kind: Kind, id: string, orgId: string): Scope {
+  const s = state();
+  const key = keyOf(kind, id);
+  let scope = s.scopes.get(key);
+  if (!scope) {
+    scope = { kind, id, orgId, snapshot: 0n, month: "", unflushed: 0n, flushed: 0n, reserved: 0n, loadedAt: 0, mustLoad: true, loading: null };
+    s.scopes.set(key, scope);
+  }
+  return scope;
+}
+
+async function load(scope: Scope) {
+  const month = utcMonth(new Date());
+  const flushedBefore = scope.flushed;
+  const value = scope.kind === "credit" ? (await getBalance(scope.id)).availableMicros : await monthSpendOf(scope, month);
+  // Spend written before the read began is in `value` now; spend written while it ran may be
+  // in both (counted twice until the next snapshot): the guard errs on the side of refusing.
+  scope.flushed -= flushedBefore;
+  if (scope.month !== month.month && scope.kind !== "credit") {
+    // A new month: what was settled belongs to the old one (and is in no budget of this one).
+    scope.unflushed = 0n;
+    scope.flushed = 0n;
+  }
+  scope.snapshot = value;
+  scope.month = month.month;
+  scope.loadedAt = Date.now();
+  scope.mustLoad = false;
+}
+
+function refresh(scope: Scope): Promise<void> {
+  if (!scope.loading) {
+    scope.loading = load(scope).finally(() => {
+      scope.loading = null;
+    });
+  }
+  return scope.loading;
+}
+
+/** What the scope may still spend under `cap` (budgets) or its balance (credit). */
+function available(scope: Scope, cap: bigint | null): bigint {
+  const used = scope.unflushed + scope.flushed + scope.reserved;
+  return scope.kind === "credit" ? scope.snapshot - used : (cap as bigint) - scope.snapshot - used;
+}
+
+const MESSAGES: Record<Kind, (cap: bigint | null) => string> = {
+  credit: () =>
+    "You exceeded your current quota: your organization's prepaid credit is used up. Add credit (redeem a code or ask an administrator) in the Gatehouse console under Billing.",
+  org: (cap) =>
+    `You exceeded your current quota: this request could take your organization past its monthly budget of ${formatUsd(cap ?? 0n)}. An organization owner can raise the budget in the Gatehouse console under Billing.`,
+  project: (cap) =>
+    `You exceeded your current quota: this request could take the project past its monthly budget of ${formatUsd(cap ?? 0n)}. A project owner can raise the budget in the Gatehouse console under Billing.`,
+};
+
+/**
+ * Reserves `amount` (the call's maximum cost, micro-dollars) under every limit in force, or
+ * throws SpendRefused naming the one it would exceed. Resolves at once unless a snapshot must
+ * be read first (a scope's first request, a new month, a change made in the console).
+ */
+export async function reserveSpend(limits: SpendLimits, amount: bigint): Promise<SpendReservation | null> {
+  const wanted: [Scope, bigint | null][] = [];
+  if (limits.credit) wanted.push([scopeOf("credit", limits.orgId, limits.orgId), null]);
+  if (limits.orgCapMicros !== null) wanted.push([scopeOf("org", limits.orgId, limits.orgId), limits.orgCapMicros]);
+  if (limits.projectCapMicros !== null) wanted.push([scopeOf("project", limits.projectId, limits.orgId), limits.projectCapMicros]);
+  if (!wanted.length) return null;
+  const month = utcMonth(new Date()).month;
+  const now = Date.now();
+  for (const [scope] of wanted) {
+    if (scope.mustLoad || (scope.kind !== "credit" && scope.month !== month)) await refresh(scope);
+    else if (now - scope.loadedAt > REFRESH_MS) {
+      void refresh(scope).catch((err) => log.warn("spend snapshot refresh failed", { scope: keyOf(scope.kind, scope.id), error: (err as Error).message }));
+    }
+  }
+  // From here to the reservation nothing awaits: check-and-reserve is atomic in this process.
+  for (const [scope, cap] of wanted) {
+    const left = available(scope, cap);
+    if (left <= 0n || amount > left) throw new SpendRefused(MESSAGES[scope.kind](cap), scope.kind);
+  }
+  for (const [scope] of wanted) scope.reserved += amount;
+  return { scopes: wanted.map(([s]) => s), amount, settled: false };
+}
+
+/** Scopes that exist for a request of this organization and project. */
+function scopesFor(orgId: string, projectId: string): Scope[] {
+  const s = state().scopes;
+  return [s.get(keyOf("credit", orgId)), s.get(keyOf("org", orgId)), s.get(keyOf("project", projectId))].filter((x): x is Scope => !!x);
+}
+
+/** The call ended: its reservation is released and its actual cost counted until written. */
+export function settleSpend(reservation: SpendReservation | null, orgId: string, projectId: string, cost: bigint) {
+  if (reservation && !reservation.settled) {
+    reservation.settled = true;
+    for (const scope of reservation.scopes) scope.reserved -= reservation.amount;
+  }
+  if (cost > 0n) for (const scope of scopesFor(orgId, projectId)) scope.unflushed += cost;
+}
+
+/** The usage recorder wrote these events (or gave up on them): they are in the database now. */
+export function spendWritten(events: readonly { orgId: string; projectId: string; costMicros: bigint }[]) {
+  if (!state().scopes.size) return;
+  for (const e of events) {
+    if (e.costMicros <= 0n) continue;
+    for (const scope of scopesFor(e.orgId, e.projectId)) {
+      scope.unflushed -= e.costMicros;
+      // A scope first read after the call settled never counted it as unflushed.
+      if (scope.unflushed < 0n) scope.unflushed = 0n;
+      scope.flushed += e.costMicros;
+    }
+  }
+}
+
+/** Console changes (credit, budgets) apply to the next request on this instance. */
+export function invalidateSpend(orgId?: string) {
+  for (const scope of state().scopes.values()) {
+    if (!orgId || scope.orgId === orgId) scope.mustLoad = true;
+  }
+  invalidateProjectPolicy();
+}
+
+/** For tests and /metrics: a scope's figures. */
+export function spendState(kind: Kind, id: string) {
+  const scope = state().scopes.get(keyOf(kind, id));
+  return scope ? { snapshot: scope.snapshot, unflushed: scope.unflushed, flushed: scope.flushed, reserved: scope.reserved, month: scope.month } : null;
+}
+
+/** Forgets every scope (tests that switch databases). */
+export function resetSpendGuard() {
+  state().scopes.clear();
+}
