@@ -7,6 +7,7 @@ import { parseOrThrow, rowId } from "@/lib/admin/validation";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { getConfig } from "@/lib/config";
 import { invalid } from "@/lib/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { isPublicAddress } from "@/lib/openai/images";
 import { amountField } from "./fields";
@@ -197,7 +198,7 @@ export async function checkBudgetAlerts(now = new Date()) {
       const created = await prisma.budgetAlert
         .create({ data: { orgId: b.orgId, scope: b.scope, month, kind, thresholdMicros: threshold, spentMicros: spent } })
         .catch((err: Error) => {
-          if (err.message.includes("Unique")) return null; // raised already this month
+          if (isUniqueViolation(err)) return null; // raised already this month
           throw err;
         });
       if (!created) continue;

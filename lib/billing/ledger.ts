@@ -6,10 +6,10 @@ import { requireInstanceAdmin } from "@/lib/admin/access";
 import { parseOrThrow, rowId } from "@/lib/admin/validation";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { notFound } from "@/lib/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { amountField, daysField, noteField } from "./fields";
 import { formatUsd } from "./money";
-import { getBillingSettings } from "./settings";
 
 // The prepaid credit ledger. Every change to an organization's credit is a new entry (the
 // table refuses updates and deletes); the balance is the sum of the entries.
@@ -30,7 +30,8 @@ const DAY_MS = 86_400_000;
 
 /** The sign-up credit of a new organization, inside the transaction that creates it. */
 export async function grantSignupCredit(tx: Tx, orgId: string) {
-  const settings = await getBillingSettings();
+  // Read through the transaction: the embedded database has one connection, held by it.
+  const settings = (await tx.billingSettings.findUnique({ where: { id: "default" } })) ?? { signupCreditMicros: 5_000_000n, signupCreditDays: null };
   if (settings.signupCreditMicros <= 0n) return;
   await tx.creditEntry.create({
     data: {
@@ -238,7 +239,7 @@ export async function expireCredits(now = new Date()): Promise<number> {
       written++;
     } catch (err) {
       // Another instance wrote it first (the idempotency key is unique).
-      if (!String((err as Error).message).includes("Unique")) throw err;
+      if (!isUniqueViolation(err)) throw err;
     }
   }
   if (written) log.info("credit expired", { entries: written });
