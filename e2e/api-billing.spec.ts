@@ -1,0 +1,120 @@
+import path from "node:path";
+import pg from "pg";
+import OpenAI from "openai";
+import { expect, test } from "@playwright/test";
+import { ADMIN_URL, startServer, waitForHealth } from "./servers";
+
+// Spend limits at the API, on a server of its own with its own PostgreSQL database: a tiny
+// project budget under 50 concurrent requests (streamed and not) never lets spend past the
+// cap, refusals are OpenAI's 429 insufficient_quota, used-up credit refuses too, and what was
+// used reaches the credit ledger exactly.
+
+const MODEL = "stories260K";
+const KEY = "sk-proj-" + "B".repeat(40) + "billing1";
+const PORT = 3249;
+const MAX_TOKENS = 16;
+
+type Result = { status: number; headers: Headers; body: { usage?: { prompt_tokens: number; completion_tokens: number }; error?: { code: string; type: string; message: string } } };
+
+async function call(stream: boolean, i: number): Promise<Result> {
+  const res = await fetch(`http://127.0.0.1:${PORT}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: `Tell me a story number ${i}` }], max_tokens: MAX_TOKENS, stream, ...(stream ? { stream_options: { include_usage: true } } : {}) }),
+  });
+  if (!stream || res.status !== 200) return { status: res.status, headers: res.headers, body: await res.json() };
+  const text = await res.text();
+  const chunks = text.split("\n\n").filter((e) => e.startsWith("data: {")).map((e) => JSON.parse(e.slice(6)));
+  return { status: 200, headers: res.headers, body: { usage: chunks.at(-1).usage } };
+}
+
+test("a project budget holds under 50 concurrent requests, used-up credit refuses, and usage reaches the ledger", async () => {
+  test.setTimeout(180_000);
+  const name = `gatehouse_e2e_billing_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const server = startServer(PORT, {
+    DATABASE_URL: url.toString(),
+    AUTH_SECRET: "b".repeat(40),
+    BOOTSTRAP_ADMIN_EMAIL: "billing@example.com",
+    BOOTSTRAP_ADMIN_PASSWORD: "billing-password-1",
+    BOOTSTRAP_API_KEY: KEY,
+    LOCAL_MODEL_DIR: process.env.TEST_MODEL_DIR ?? path.resolve("../shared/models"),
+    LOCAL_MODEL_THREADS: "1",
+    LOCAL_MODEL_QUEUE_SIZE: "100",
+    BILLING_INTERVAL_MS: "500",
+  });
+  const db = new pg.Client({ connectionString: url.toString() });
+  try {
+    await waitForHealth(PORT, 200);
+    await db.connect();
+    const { rows } = await db.query(`SELECT k."projectId", p."orgId" FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId" WHERE k."redactedValue" = $1`, [`sk-proj-...${KEY.slice(-4)}`]);
+    const { projectId, orgId } = rows[0];
+    const price = (await db.query(`SELECT "inputPriceMicros", "outputPriceMicros" FROM "Model" WHERE id = $1`, [MODEL])).rows[0];
+    const costOf = (u: { prompt_tokens: number; completion_tokens: number }) =>
+      (BigInt(u.prompt_tokens) * BigInt(price.inputPriceMicros) + BigInt(u.completion_tokens) * BigInt(price.outputPriceMicros) + 500_000n) / 1_000_000n;
+    const reservationOf = (promptTokens: number) => (BigInt(promptTokens) * BigInt(price.inputPriceMicros) + BigInt(MAX_TOKENS) * BigInt(price.outputPriceMicros) + 999_999n) / 1_000_000n;
+
+    // A $0.00006 monthly hard cap on the project, set before its first request.
+    const CAP = 60n;
+    await db.query(`INSERT INTO "Budget" ("scope", "orgId", "projectId", "capMicros", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [`project:${projectId}`, orgId, projectId, CAP]);
+
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => call(i % 2 === 0, i)));
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 429);
+    expect(ok.length + refused.length).toBe(50);
+    expect(ok.length).toBeGreaterThan(3);
+    expect(refused.length).toBeGreaterThan(3);
+    const spent = ok.reduce((s, r) => s + costOf(r.body.usage!), 0n);
+    const maxReservation = ok.reduce((m, r) => (reservationOf(r.body.usage!.prompt_tokens) > m ? reservationOf(r.body.usage!.prompt_tokens) : m), 0n);
+    // Costs never exceed their reservations, so the cap holds outright (the issue allows one reservation over).
+    expect(spent).toBeLessThanOrEqual(CAP);
+    expect(spent + maxReservation).toBeGreaterThan(CAP - maxReservation * 2n); // it was really used up to about the cap
+    for (const r of refused) {
+      expect(r.body.error?.type).toBe("insufficient_quota");
+      expect(r.body.error?.code).toBe("insufficient_quota");
+      expect(r.body.error?.message).toMatch(/monthly budget of \$0\.00006/);
+      expect(r.headers.get("x-should-retry")).toBe("false");
+      expect(r.headers.get("x-request-id")).toMatch(/^req_/);
+    }
+
+    // The official SDK sees OpenAI's error (and does not retry it).
+    const client = new OpenAI({ baseURL: `http://127.0.0.1:${PORT}/v1`, apiKey: KEY });
+    const err = await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Hi" }], max_tokens: MAX_TOKENS }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err.code).toBe("insufficient_quota");
+
+    // Lift the cap; then take the organization's credit away: used-up credit refuses too (a
+    // change made in the database directly is seen within the policy and snapshot intervals).
+    await db.query(`DELETE FROM "Budget" WHERE "scope" = $1`, [`project:${projectId}`]);
+    await db.query(`INSERT INTO "CreditEntry" ("orgId", "kind", "amountMicros", "description") VALUES ($1, 'adjustment', -5000000, 'Credit withdrawn for the test')`, [orgId]);
+    let last: Result | null = null;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      last = await call(false, 0);
+      if (last.status === 429 && /prepaid credit/.test(last.body.error?.message ?? "")) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(last?.status).toBe(429);
+    expect(last?.body.error?.code).toBe("insufficient_quota");
+    expect(last?.body.error?.message).toMatch(/prepaid credit is used up/);
+
+    // Stopping the server writes buffered usage and posts it: the ledger's usage equals the events' cost.
+    await server.stop();
+    const events = await db.query(`SELECT COALESCE(SUM("costMicros"), 0)::text AS cost, COUNT(*)::int AS n FROM "UsageEvent" WHERE "orgId" = $1`, [orgId]);
+    const ledger = await db.query(`SELECT COALESCE(-SUM("amountMicros"), 0)::text AS cost FROM "CreditEntry" WHERE "orgId" = $1 AND kind = 'usage'`, [orgId]);
+    expect(events.rows[0].n).toBeGreaterThanOrEqual(52);
+    expect(BigInt(events.rows[0].cost)).toBeGreaterThan(0n);
+    expect(ledger.rows[0].cost).toBe(events.rows[0].cost);
+    const refusedEvents = await db.query(`SELECT COUNT(*)::int AS n FROM "UsageEvent" WHERE "orgId" = $1 AND "errorCode" = 'insufficient_quota' AND status = 429 AND "costMicros" = 0`, [orgId]);
+    expect(refusedEvents.rows[0].n).toBeGreaterThanOrEqual(refused.length + 2);
+  } finally {
+    await server.stop();
+    await db.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+});
