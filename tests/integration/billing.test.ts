@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import { db, useDatabase } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
-import { checkBudgetAlerts, getBudgets, setBudget } from "@/lib/billing/budgets";
+import { checkBudgetAlerts, getBudgets, setAlertWebhook, setBudget } from "@/lib/billing/budgets";
 import { expireCredits, getBalance, listLedger, postCredit, postUsageCharges } from "@/lib/billing/ledger";
 import { formatUsd, parseAmount } from "@/lib/billing/money";
 import { getAutoRecharge, registerPaymentProvider, runAutoRecharge, setAutoRecharge } from "@/lib/billing/payments";
@@ -21,6 +22,9 @@ import { rejectsWith, signUp } from "../helpers/fixtures";
 // alerts, statements, and the spend guard the API uses to refuse requests past a limit.
 
 const DAY = 86_400_000;
+
+// The webhook receiver below listens on loopback, which alerts may only call when allowed.
+process.env.ALLOW_PRIVATE_WEBHOOK_URLS = "true";
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -280,6 +284,41 @@ for (const kind of KINDS) {
       const mine = raised.filter((a) => a.orgId === u.orgId).map((a) => a.kind).sort();
       assert.ok(mine.includes("alert"));
       assert.deepEqual((await checkBudgetAlerts()).filter((a) => a.orgId === u.orgId), [], "once per month");
+    });
+
+    it("sends each budget alert to the organization's webhook once", async () => {
+      const u = await signUp("webhook");
+      const received: Record<string, string>[] = [];
+      const server = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (d) => (body += d));
+        req.on("end", () => {
+          received.push(JSON.parse(body));
+          res.end("ok");
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      try {
+        const port = (server.address() as { port: number }).port;
+        await rejectsWith(setAlertWebhook(u.actor, { orgId: u.orgId, url: "ftp://example.com/hook" }), "invalid");
+        await setAlertWebhook(u.actor, { orgId: u.orgId, url: `http://127.0.0.1:${port}/hook` });
+        await setBudget(u.actor, { orgId: u.orgId, cap: "", alert: "0.001" });
+        recordUsage(event(u.orgId, u.projectId, 1_500n));
+        await flushUsage();
+        const raised = (await checkBudgetAlerts()).filter((a) => a.orgId === u.orgId);
+        assert.deepEqual(raised.map((a) => [a.kind, a.delivery]), [["alert", "sent"]]);
+        await checkBudgetAlerts();
+        assert.equal(received.length, 1);
+        assert.equal(received[0].type, "budget.alert");
+        assert.equal(received[0].organization_id, u.orgId);
+        assert.equal(received[0].threshold_usd, "$0.001");
+        assert.equal(received[0].spent_usd, "$0.0015");
+        const view = await getBudgets(u.actor, u.orgId);
+        assert.equal(view.alerts.length, 1);
+        assert.equal(view.webhookUrl, `http://127.0.0.1:${port}/hook`);
+      } finally {
+        server.close();
+      }
     });
 
     it("refuses once prepaid credit is used up, and admits again after credit is added", async () => {
