@@ -1,7 +1,8 @@
 import "server-only";
 import { getCatalogModel, type CatalogModel } from "@/lib/models/catalog";
 import { getRateLimiter, rateLimitHeaders, type Admission, type LimitSpec, type Reservation } from "@/lib/limits/rate-limiter";
-import { insufficientQuota, invalidRequest, modelNotFound, OpenAIError, permissionDenied, rateLimited } from "@/lib/openai/errors";
+import { insufficientQuota, invalidRequest, modelNotFound, OpenAIError, overloaded, permissionDenied, rateLimited } from "@/lib/openai/errors";
+import { log } from "@/lib/log";
 import { reserveSpend, settleSpend, SpendRefused, type SpendReservation } from "@/lib/billing/spend-guard";
 import { parseJsonBody } from "@/lib/openai/schemas";
 import { getProvider } from "@/lib/providers/registry";
@@ -79,7 +80,12 @@ export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId:
   try {
     spend = await reserveSpend({ orgId: ctx.key.orgId, projectId: ctx.key.projectId, ...policy.spend }, maxCost);
   } catch (err) {
-    if (!(err instanceof SpendRefused)) throw err;
+    if (!(err instanceof SpendRefused)) {
+      // The credit or budget could not be read (the database is unreachable): refuse for now
+      // rather than let spend through unchecked.
+      log.warn("spend check failed", { requestId: ctx.requestId, error: (err as Error).message });
+      throw overloaded("Gatehouse cannot check your organization's credit and budgets right now. Retry in a few seconds.", 5);
+    }
     metrics().rateLimited.inc({ model: modelId, kind: "quota" });
     // Retrying will not help until someone adds credit or raises the budget.
     ctx.headers.set("x-should-retry", "false");
