@@ -76,6 +76,8 @@ export const envSchema = z
       .enum(["true", "false", "1", "0", ""])
       .optional()
       .transform((v) => v === "true" || v === "1"),
+    /** The largest file /v1/files accepts (bytes); OpenAI's limit is 512 MB. */
+    FILES_MAX_BYTES: z.coerce.number().int().min(1).max(100 * 1024 ** 3).default(512 * 1024 ** 2),
     /** How often usage is posted to the credit ledger and budget alerts are checked. */
     BILLING_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(15_000),
   })

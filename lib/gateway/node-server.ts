@@ -5,7 +5,10 @@ import { gzip } from "node:zlib";
 import { internalError, invalidPathEncoding } from "@/lib/openai/errors";
 import { newRequestId } from "@/lib/openai/responses";
 import { log } from "@/lib/log";
-import { chatCompletionsRoute, embeddingsRoute, handlerFor, modelRoute, modelsRoute, preflight, unknownRoute, type RouteHandler, type RouteMethods } from "./routes";
+import {
+  chatCompletionsRoute, embeddingsRoute, fileContentRoute, fileRoute, filesRoute, handlerFor, modelRoute, modelsRoute, preflight, streamsBody, unknownRoute,
+  type RouteHandler, type RouteMethods,
+} from "./routes";
 import { MAX_BODY_BYTES } from "./admission";
 import { requestEnded, requestStarted } from "./lifecycle";
 import { errorResponse, type Transport } from "./with-api-key";
@@ -16,10 +19,11 @@ import { errorResponse, type Transport } from "./with-api-key";
 // is left to the console. The endpoints themselves are the same handlers the framework's
 // route files export (lib/gateway/routes.ts), called with a standard Request and answering a
 // standard Response; this file only adapts node:http to them:
-// - the body is read into memory up to the API's limit (every endpoint parses whole JSON);
+// - the body is read into memory up to the API's limit (JSON endpoints parse it whole), except
+//   for uploads, whose endpoint reads the socket as a stream (routes.ts streamsBody);
 // - the transport signal aborts when the client goes away before the answer is complete, which
 //   cancels generation and is metered as a cancelled request;
-// - streamed answers (text/event-stream) are written chunk by chunk with backpressure;
+// - streamed answers (text/event-stream, file downloads) are written chunk by chunk with backpressure;
 //   other answers are sent whole, gzipped from 1 KB when the client accepts it.
 
 const GZIP_FROM_BYTES = 1024;
@@ -32,6 +36,7 @@ const STATIC: Record<string, RouteMethods> = {
   "/v1/chat/completions": chatCompletionsRoute,
   "/v1/embeddings": embeddingsRoute,
   "/v1/models": modelsRoute,
+  "/v1/files": filesRoute,
 };
 
 /** `pathname` as sent (percent-encoded). One trailing slash is ignored, as the framework does. */
@@ -42,6 +47,12 @@ export function matchRoute(pathname: string): Route {
   if (path.startsWith("/v1/models/")) {
     const model = path.slice("/v1/models/".length);
     if (model && !model.includes("/")) return { methods: modelRoute, params: { model } };
+  }
+  if (path.startsWith("/v1/files/")) {
+    const rest = path.slice("/v1/files/".length);
+    const slash = rest.indexOf("/");
+    if (slash === -1 && rest) return { methods: fileRoute, params: { fileId: rest } };
+    if (slash > 0 && rest.slice(slash) === "/content") return { methods: fileContentRoute, params: { fileId: rest.slice(0, slash) } };
   }
   return { methods: null, params: NO_PARAMS };
 }
@@ -107,11 +118,13 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     res.end();
     return;
   }
-  if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+  const contentType = response.headers.get("content-type") ?? "";
+  // Events and file downloads are written as they come; JSON answers whole (and gzipped).
+  if (contentType.startsWith("text/event-stream") || contentType.startsWith("application/octet-stream")) {
     const reader = body.getReader();
     const cancel = () => void reader.cancel().catch(() => {});
     res.once("close", cancel);
-    res.flushHeaders();
+    if (contentType.startsWith("text/event-stream")) res.flushHeaders();
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -161,7 +174,9 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
     const route = matchRoute(pathname);
     const handler: RouteHandler = route.methods ? handlerFor(route.methods, method) : method === "OPTIONS" ? preflight : unknownRoute;
     const hasBody = method !== "GET" && method !== "HEAD";
-    const body = hasBody ? await readBody(req) : null;
+    // Uploads are streamed by their endpoint; every other body is read whole first.
+    const streamed = hasBody && streamsBody(handler);
+    const body = hasBody && !streamed ? await readBody(req) : null;
     if (!hasBody) req.resume();
     // The body and the abort signal travel beside the Request (`transport`): a Request built
     // with them costs several times more, for a stream and a signal the endpoints never need.
@@ -171,7 +186,7 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
     });
     // Methods the Fetch standard forbids still get their 404/405 with the real method named.
     if (request.method !== method) Object.defineProperty(request, "method", { value: method });
-    const transport: Transport = { body, signal: aborter.signal };
+    const transport: Transport = streamed ? { stream: req, signal: aborter.signal } : { body, signal: aborter.signal };
     const response = await handler(request, { params: Promise.resolve(route.params) }, transport);
     await writeResponse(req, res, response);
   } catch (err) {

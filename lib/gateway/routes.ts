@@ -2,6 +2,7 @@ import "server-only";
 import { chatCompletions } from "./chat-completions";
 import { embeddings } from "./embeddings";
 import { deleteModel, listModels, retrieveModel } from "./models";
+import { deleteFileRoute, fileContent, listFilesRoute, retrieveFile, uploadFile } from "./files";
 import { preflight, unknownRoute, withApiKey, wrongMethod, type Transport } from "./with-api-key";
 
 // The /v1 endpoints, defined once: the framework's route files (app/v1/**) export these
@@ -33,6 +34,24 @@ export const modelRoute = {
     deleteModel(ctx, decodeURIComponent(model)),
   ),
 } satisfies RouteMethods;
+
+export const filesRoute = {
+  GET: withApiKey({ endpoint: "files.list", resource: "files", access: "read" }, (ctx) => listFilesRoute(ctx)),
+  POST: withApiKey({ endpoint: "files.create", resource: "files", access: "write" }, (ctx) => uploadFile(ctx)),
+} satisfies RouteMethods;
+
+export const fileRoute = {
+  GET: withApiKey<{ fileId: string }>({ endpoint: "files.retrieve", resource: "files", access: "read" }, (ctx, { fileId }) => retrieveFile(ctx, decodeURIComponent(fileId))),
+  DELETE: withApiKey<{ fileId: string }>({ endpoint: "files.delete", resource: "files", access: "write" }, (ctx, { fileId }) => deleteFileRoute(ctx, decodeURIComponent(fileId))),
+} satisfies RouteMethods;
+
+export const fileContentRoute = {
+  GET: withApiKey<{ fileId: string }>({ endpoint: "files.content", resource: "files", access: "read" }, (ctx, { fileId }) => fileContent(ctx, decodeURIComponent(fileId))),
+} satisfies RouteMethods;
+
+/** Handlers that read the request body as a stream (uploads): the API server does not read it first. */
+const STREAMED_BODY = new Set<RouteHandler>([filesRoute.POST]);
+export const streamsBody = (handler: RouteHandler) => STREAMED_BODY.has(handler);
 
 /** Which handler answers `method` on a route: its own, GET's for HEAD, the CORS preflight, else 405. */
 export function handlerFor(methods: RouteMethods, method: string): RouteHandler {

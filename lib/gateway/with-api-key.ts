@@ -26,8 +26,10 @@ export type Meter = {
  * that the Request it passes need not carry a body stream or a signal of its own.
  */
 export type Transport = {
-  /** The whole request body, as read from the socket (null: none). */
-  body: Buffer | null;
+  /** The whole request body, as read from the socket (null: none); undefined when `stream` carries it. */
+  body?: Buffer | null;
+  /** The request body still on the socket, for endpoints that stream uploads (lib/gateway/routes.ts streamsBody). */
+  stream?: import("node:stream").Readable;
   /** Aborts when the client goes away before the answer is complete. */
   signal: AbortSignal;
 };
@@ -47,6 +49,8 @@ export type GatewayContext = {
   signal: AbortSignal;
   /** The request body already read by the API server, if it was. */
   body: Buffer | null | undefined;
+  /** The request body as the socket's stream (uploads), if the API server passed it so. */
+  stream: import("node:stream").Readable | undefined;
   /** Extra response headers (rate limits); merged into whatever the handler answers, errors included. */
   headers: Headers;
   meter: Meter;
@@ -134,10 +138,10 @@ export function withCaller<P = Record<string, never>>(
       if (!bootState().ready) throw overloaded("Gatehouse is starting up. Retry in a few seconds.", 5);
       if (isDraining()) throw overloaded("Gatehouse is shutting down. Retry in a few seconds.", 5);
       const key = await identify(request);
-      ctx = { requestId, startedAt, key, request, signal: transport?.signal ?? request.signal, body: transport?.body, headers, meter: { model: null, provider: null, recorded: false }, endpoint: options.endpoint };
+      ctx = { requestId, startedAt, key, request, signal: transport?.signal ?? request.signal, body: transport?.body, stream: transport?.stream, headers, meter: { model: null, provider: null, recorded: false }, endpoint: options.endpoint };
       if (!allows(key.permissions, options.resource, options.access)) {
         throw permissionDenied(
-          `You have insufficient permissions for this operation. Missing scopes: ${PERMISSION_SCOPES[options.resource]}. Check that your API key has ${options.access} access to ${options.resource.replace("_", " ")} (restricted and read-only keys are set in the Gatehouse console).`,
+          `You have insufficient permissions for this operation. Missing scopes: ${PERMISSION_SCOPES[options.resource].replace(/\.write$/, `.${options.access}`)}. Check that your API key has ${options.access} access to ${options.resource.replace("_", " ")} (restricted and read-only keys are set in the Gatehouse console).`,
         );
       }
       response = await handler(ctx, (await route.params) as P);

@@ -1,0 +1,9 @@
+import { filesRoute } from "@/lib/gateway/routes";
+import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+
+export const dynamic = "force-dynamic";
+
+export const GET = filesRoute.GET;
+export const POST = filesRoute.POST;
+export { wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
+export { preflight as OPTIONS };
