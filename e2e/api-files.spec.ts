@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import OpenAI, { toFile } from "openai";
-import { E2E_API_KEY } from "./support";
+import { E2E_API_KEY, signUp, uniqueEmail } from "./support";
 
 // /v1/files through the official openai SDK: upload (multipart, streamed to storage), list with
 // cursor pagination, retrieve, download, delete, and OpenAI's errors for bad uploads.
@@ -93,4 +93,33 @@ test("bad uploads get OpenAI's 400s, and a file larger than any JSON body stream
   const down = Buffer.from(await (await openai.files.content(up.id)).arrayBuffer());
   expect(crypto.createHash("sha256").update(down).digest("hex")).toBe(crypto.createHash("sha256").update(big).digest("hex"));
   await openai.files.delete(up.id);
+});
+
+test("the console uploads and downloads a project's files with the user's session, same-origin only", async ({ page, browser }, testInfo) => {
+  const baseURL = testInfo.project.use.baseURL!;
+  const { projectId } = await signUp(page, uniqueEmail("files"), "Files User");
+  const res = await page.request.post(`${baseURL}/api/projects/${projectId}/files`, {
+    headers: { origin: baseURL },
+    multipart: { purpose: "user_data", file: { name: "console.txt", mimeType: "text/plain", buffer: Buffer.from("from the console") } },
+  });
+  expect(res.status()).toBe(200);
+  const file = await res.json();
+  expect(file).toMatchObject({ object: "file", filename: "console.txt", purpose: "user_data", bytes: 16 });
+  const down = await page.request.get(`${baseURL}/api/projects/${projectId}/files/${file.id}/content`);
+  expect(down.status()).toBe(200);
+  expect(await down.text()).toBe("from the console");
+  // Another site cannot use the session; another user cannot see the project; the API key's
+  // project does not see this project's file.
+  const cross = await page.request.post(`${baseURL}/api/projects/${projectId}/files`, {
+    headers: { origin: "https://evil.example" },
+    multipart: { purpose: "user_data", file: { name: "x.txt", mimeType: "text/plain", buffer: Buffer.from("x") } },
+  });
+  expect(cross.status()).toBe(403);
+  const stranger = await (await browser.newContext({ baseURL })).newPage();
+  await signUp(stranger, uniqueEmail("stranger"), "Stranger");
+  expect((await stranger.request.get(`${baseURL}/api/projects/${projectId}/files/${file.id}/content`)).status()).toBe(404);
+  const anonymous = await (await browser.newContext({ baseURL })).request.get(`${baseURL}/api/projects/${projectId}/files/${file.id}/content`);
+  expect(anonymous.status()).toBe(401);
+  const viaKey = await client(baseURL).files.retrieve(file.id).catch((e) => e);
+  expect(viaKey.status).toBe(404);
 });

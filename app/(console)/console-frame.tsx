@@ -39,7 +39,9 @@ export async function ConsoleFrame(props: {
     title: "Organization",
     items: [
       { href: `/orgs/${props.orgId}/usage`, label: "Usage", icon: "chart-column" },
+      { href: `/orgs/${props.orgId}/requests`, label: "Requests", icon: "activity" },
       { href: `/orgs/${props.orgId}/limits`, label: "Limits", icon: "gauge" },
+      { href: `/orgs/${props.orgId}/billing`, label: "Billing", icon: "credit-card" },
       { href: `/orgs/${props.orgId}/settings`, label: "General", icon: "building" },
       { href: `/orgs/${props.orgId}/members`, label: "Members", icon: "users", testId: "org-members" },
       { href: `/orgs/${props.orgId}/projects`, label: "Projects", icon: "folder-kanban" },

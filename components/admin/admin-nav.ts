@@ -7,5 +7,6 @@ export const ADMIN_SECTION: SidebarSection = {
     { href: "/admin/models", label: "Models", icon: "boxes", testId: "admin-models" },
     { href: "/admin/providers", label: "Providers", icon: "plug", testId: "admin-providers" },
     { href: "/admin/limits", label: "Limits", icon: "gauge", testId: "admin-limits" },
+    { href: "/admin/billing", label: "Billing", icon: "credit-card", testId: "admin-billing" },
   ],
 };

@@ -38,7 +38,7 @@ export function TierRequirementsTable({ rows, action }: { rows: TierRequirementR
         </TableHeader>
         <TableBody>
           {rows.map((r) => (
-            <RequirementRow key={`${r.tier}:${r.paid}:${r.days}`} row={r} action={action} />
+            <RequirementRow key={r.tier} row={r} action={action} />
           ))}
         </TableBody>
       </Table>

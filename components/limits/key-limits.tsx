@@ -86,7 +86,7 @@ export function KeyLimits({
   }
 
   return (
-    <div className="grid gap-3">
+    <div className="grid gap-3 *:min-w-0">
       <div className="overflow-hidden rounded-xl border bg-card">
         <Table data-testid="key-limits-table">
           <TableHeader className="bg-muted/40">
@@ -109,7 +109,7 @@ export function KeyLimits({
           <TableBody>
             {keys.map((k) => (
               <TableRow key={k.id} data-testid="key-limit-row" data-key-id={k.id} data-key-name={k.name}>
-                <TableCell className="max-w-[16rem] pl-4">
+                <TableCell className="max-w-[16rem] min-w-40 pl-4">
                   <div className="grid gap-0.5">
                     <span className="inline-flex min-w-0 items-center gap-2">
                       <span className="truncate font-medium" title={k.name}>
@@ -125,7 +125,7 @@ export function KeyLimits({
                     )}
                   </div>
                 </TableCell>
-                <TableCell className="max-w-[12rem] truncate" title={k.projectName}>
+                <TableCell className="max-w-[12rem] min-w-28 truncate" title={k.projectName}>
                   <Link href={`/projects/${k.projectId}/api-keys`} className="underline-offset-4 hover:underline">
                     {k.projectName}
                   </Link>
@@ -282,7 +282,11 @@ function KeyLimitsForm({ apiKey, ceiling, action, onDone }: { apiKey: KeyLimitsR
             onChange={(e) => setTyped((t) => ({ ...t, [f.key]: e.target.value }))}
             placeholder="No key limit"
             error={fe[f.key]}
-            hint={ceiling[f.key] === null ? "Project: unlimited on some model" : `Project: at most ${limitText(ceiling[f.key])} per model`}
+            hint={
+              ceiling[f.key] === null
+                ? `The project has no ${f.label} limit on some model`
+                : `The project allows at most ${limitText(ceiling[f.key])} on any model`
+            }
             testId={`key-limit-${f.key}-input`}
           />
         ))}

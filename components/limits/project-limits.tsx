@@ -84,7 +84,7 @@ export function ProjectLimits({
   };
 
   return (
-    <div className="grid gap-4">
+    <div className="grid gap-4 *:min-w-0">
       {projects.map((p) => (
         <ProjectCard
           key={p.id}
@@ -241,18 +241,18 @@ function ProjectCard({
                       ) : (
                         <TableCell className="pr-3 text-right">
                           <div className="flex justify-end gap-0.5">
-                          <Button
-                            variant="ghost"
-                            size="icon-sm"
-                            className="text-muted-foreground hover:text-foreground"
-                            aria-label={`Set an override for ${e.model}`}
-                            title="Set an override"
-                            data-testid="set-override-button"
-                            onClick={() => onEdit(e.model)}
-                          >
-                            <Plus aria-hidden="true" />
-                          </Button>
-                          <span className="inline-block size-8" aria-hidden="true" />
+                            <Button
+                              variant="ghost"
+                              size="icon-sm"
+                              className="text-muted-foreground hover:text-foreground"
+                              aria-label={`Set an override for ${e.model}`}
+                              title="Set an override"
+                              data-testid="set-override-button"
+                              onClick={() => onEdit(e.model)}
+                            >
+                              <Plus aria-hidden="true" />
+                            </Button>
+                            <span className="inline-block size-8" aria-hidden="true" />
                           </div>
                         </TableCell>
                       ))}

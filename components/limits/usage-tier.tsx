@@ -5,7 +5,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import type { TierProgress } from "@/lib/billing/tiers";
 import { formatUsd } from "@/lib/billing/money";
 import { cn } from "@/lib/utils";
-import { plural } from "./format";
+import { missingText, plural } from "./format";
 
 // The organization's usage tier: where it stands among the five, what it has paid, and what
 // the next tier still needs. Read-only for everyone: tiers move by themselves (or by an
@@ -14,16 +14,6 @@ import { plural } from "./format";
 const TIERS = [1, 2, 3, 4, 5] as const;
 
 const dateFmt = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" });
-
-/** "Pay $45.00 more and wait 3 more days." */
-export function missingText(missingMicros: bigint, missingDays: number): string | null {
-  const parts: string[] = [];
-  if (missingMicros > 0n) parts.push(`pay ${formatUsd(missingMicros)} more`);
-  if (missingDays > 0) parts.push(`wait ${missingDays === 1 ? "1 more day" : `${missingDays.toLocaleString("en-US")} more days`}`);
-  if (parts.length === 0) return null;
-  const s = parts.join(" and ");
-  return `${s[0].toUpperCase()}${s.slice(1)}.`;
-}
 
 function requirementText(paidMicros: bigint, days: number) {
   const paid = paidMicros > 0n ? `${formatUsd(paidMicros)} paid` : "no payment";
@@ -37,13 +27,13 @@ export function UsageTier({ progress }: { progress: TierProgress }) {
 
   return (
     <Card data-testid="usage-tier-card" data-tier={tier}>
-      <CardContent className="grid gap-6">
+      <CardContent className="grid gap-6 *:min-w-0">
         <div className="flex flex-wrap items-center gap-3">
           <Badge className="px-2.5 py-1 text-sm" data-testid="current-tier">
             Tier {tier}
           </Badge>
           <p className="text-sm text-muted-foreground">
-            {next ? `of ${TIERS.length}: limits rise with each tier.` : `of ${TIERS.length}: the highest tier.`}
+            {next ? `This organization is on tier ${tier} of ${TIERS.length}.` : `This organization is on the highest tier.`}
           </p>
         </div>
         <ol className="grid grid-cols-5 gap-1.5 sm:gap-2" aria-label="Usage tiers" data-testid="tier-stepper">

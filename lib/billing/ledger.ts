@@ -10,6 +10,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { amountField, daysField, noteField } from "./fields";
 import { formatUsd } from "./money";
+import { invalidateSpend } from "./spend-guard";
 
 // The prepaid credit ledger. Every change to an organization's credit is a new entry (the
 // table refuses updates and deletes); the balance is the sum of the entries.
@@ -91,6 +92,8 @@ export async function postCredit(actor: Actor, input: z.input<typeof postCreditS
     });
     return created;
   });
+  // The API sees the new balance at once on this instance (others within their snapshot interval).
+  invalidateSpend(d.orgId);
   log.info("credit posted", { actorId: actor.userId, orgId: d.orgId, kind: d.kind, amountMicros: String(amount) });
   return entry;
 }

@@ -132,12 +132,12 @@ export async function redeemCode(actor: Actor, input: z.input<typeof redeemSchem
   const result = await prisma.$transaction(async (tx) => {
     const code = await tx.redemptionCode.findUnique({ where: { codeHash: hashCode(normalized) } });
     if (!code) return fail("That code does not exist. Check it and try again.");
+    const already = await tx.redemption.findUnique({ where: { codeId_orgId: { codeId: code.id, orgId: access.orgId } } });
+    if (already) return fail("This organization has already redeemed that code.");
     const status = codeStatus(code, now);
     if (status === "revoked") return fail("That code has been withdrawn.");
     if (status === "expired") return fail("That code has expired.");
     if (status === "used_up") return fail("That code has already been used.");
-    const already = await tx.redemption.findUnique({ where: { codeId_orgId: { codeId: code.id, orgId: access.orgId } } });
-    if (already) return fail("This organization has already redeemed that code.");
     // Conditional increment: concurrent redemptions of a single-use code cannot both win.
     const counted = await tx.redemptionCode.updateMany({ where: { id: code.id, redemptionCount: { lt: code.maxRedemptions } }, data: { redemptionCount: { increment: 1 } } });
     if (counted.count === 0) return fail("That code has already been used.");

@@ -7,6 +7,8 @@ import { parseOrThrow } from "@/lib/admin/validation";
 import { invalid } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { amountField, daysField } from "./fields";
+import { formatUsd } from "./money";
+import { advanceTiers } from "./tiers";
 
 // Instance-wide billing settings (one row) and the tier requirements, edited by admins. The
 // API reads `enforceCredit` on every request, so the settings are cached briefly in memory.
@@ -75,11 +77,14 @@ export async function setTierRequirement(actor: Actor, input: z.input<typeof set
   const days = d.days as number;
   const others = await prisma.tierRequirement.findMany({ where: { tier: { not: d.tier } } });
   for (const o of others) {
+    const field = (paidConflict: boolean) => (paidConflict ? "paid" : "days");
     if (o.tier < d.tier && (o.paidMicros > paidMicros || o.daysSinceFirstPayment > days)) {
-      throw invalid(`Tier ${d.tier} cannot require less than tier ${o.tier}.`, { paid: `Tier ${o.tier} already requires more` });
+      const onPaid = o.paidMicros > paidMicros;
+      throw invalid(`Tier ${d.tier} cannot require less than tier ${o.tier}.`, { [field(onPaid)]: `Tier ${o.tier} already requires ${onPaid ? formatUsd(o.paidMicros) : `${o.daysSinceFirstPayment} days`}` });
     }
     if (o.tier > d.tier && (o.paidMicros < paidMicros || o.daysSinceFirstPayment < days)) {
-      throw invalid(`Tier ${d.tier} cannot require more than tier ${o.tier}.`, { paid: `Tier ${o.tier} requires less` });
+      const onPaid = o.paidMicros < paidMicros;
+      throw invalid(`Tier ${d.tier} cannot require more than tier ${o.tier}.`, { [field(onPaid)]: `Tier ${o.tier} requires only ${onPaid ? formatUsd(o.paidMicros) : `${o.daysSinceFirstPayment} days`}` });
     }
   }
   await prisma.tierRequirement.upsert({
@@ -88,4 +93,6 @@ export async function setTierRequirement(actor: Actor, input: z.input<typeof set
     update: { paidMicros, daysSinceFirstPayment: days },
   });
   log.info("tier requirement set", { actorId: actor.userId, tier: d.tier, paidMicros: String(paidMicros), days });
+  // Lowered requirements move qualifying organizations up now, not at the next billing run.
+  await advanceTiers();
 }

@@ -14,6 +14,7 @@ export type StatementUsageLine = {
   projectId: string;
   projectName: string;
   model: string;
+  /** Successful requests (refused and failed ones cost nothing and are not billed). */
   requests: number;
   promptTokens: bigint;
   completionTokens: bigint;
@@ -56,7 +57,7 @@ export async function getStatement(actor: Actor, orgId: string, month: string, n
     access.orgId, m.start, m.end,
   );
   const tokens = await prisma.$queryRawUnsafe<{ projectId: string; model: string; requests: bigint; prompt: bigint; completion: bigint }[]>(
-    `SELECT "projectId", "model", SUM("requests") AS requests, SUM("promptTokens") AS prompt, SUM("completionTokens") AS completion
+    `SELECT "projectId", "model", SUM("requests" - "errors") AS requests, SUM("promptTokens") AS prompt, SUM("completionTokens") AS completion
      FROM "UsageRollup" WHERE "orgId" = $1 AND "hour" >= $2 AND "hour" < $3 AND "costMicros" > 0 GROUP BY 1, 2`,
     access.orgId, m.start, m.end,
   );

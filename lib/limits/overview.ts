@@ -15,7 +15,6 @@ import { combineLimits } from "@/lib/gateway/policy";
 export type { LimitValues };
 
 const UNLIMITED: LimitValues = { rpm: null, tpm: null, rpd: null };
-const LIMIT_KEYS = ["rpm", "tpm", "rpd"] as const;
 
 /** Keys listed at most; the rest are summarised (an organization rarely has this many). */
 export const KEY_LIST_LIMIT = 500;
@@ -34,7 +33,7 @@ export type EffectiveModelLimit = {
   /** The tier's limit for the model, before the project's own. */
   tier: LimitValues;
   /** Per limit: whether the project's own rows make it tighter than the tier. */
-  tightened: Record<(typeof LIMIT_KEYS)[number], boolean>;
+  tightened: Record<keyof LimitValues, boolean>;
   /** The project has a row of its own for this model. */
   ownRow: boolean;
   /** The model is enabled in the catalog (a project row may outlive its model). */

@@ -43,6 +43,6 @@ export async function setTierRequirementAction(_prev: ActionState, form: FormDat
     revalidatePath(LIMITS_PATH);
     // Organizations' Limits pages show the requirements too.
     revalidatePath("/orgs/[orgId]/limits", "page");
-    return { ok: true, message: `Tier ${String(d.tier)} requirements saved` };
+    return { ok: true, message: `Tier ${Number(d.tier)} requirements saved` };
   });
 }

@@ -7,13 +7,16 @@ import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { OrgTiersTable } from "@/components/admin/org-tiers-table";
 import { TierLimitsTable } from "@/components/admin/tier-limits-table";
+import { TierRequirementsTable } from "@/components/admin/tier-requirements-table";
 import { formatDate } from "@/components/projects/format";
 import { DEFAULT_MODEL, listOrgTiers, listTierLimits, TIERS } from "@/lib/admin/limits";
 import { listEnabledModelIds } from "@/lib/admin/models";
 import { loadAdminPage } from "@/lib/admin/page-access";
+import { amountInputValue } from "@/lib/billing/money";
+import { listTierRequirements } from "@/lib/billing/settings";
 import { pageData } from "@/lib/console/page-access";
 import { cn } from "@/lib/utils";
-import { removeTierLimitAction, setOrgTierAction, setTierLimitAction } from "./actions";
+import { removeTierLimitAction, setOrgTierAction, setTierLimitAction, setTierRequirementAction } from "./actions";
 
 export const metadata: Metadata = { title: "Limits" };
 
@@ -30,11 +33,16 @@ export default async function AdminLimitsPage({ searchParams }: { searchParams: 
   const tier = (TIERS as readonly number[]).includes(tierParam) ? tierParam : 1;
   const query = (first(sp.q) ?? "").trim().slice(0, 100);
 
-  const [allLimits, orgs, enabled] = await Promise.all([
+  const [allLimits, orgs, enabled, requirements] = await Promise.all([
     pageData(listTierLimits(actor)),
     pageData(listOrgTiers(actor, { query })),
     listEnabledModelIds(),
+    listTierRequirements(),
   ]);
+  const requirementRows = TIERS.filter((t) => t > 1).map((t) => {
+    const r = requirements.find((q) => q.tier === t);
+    return { tier: t, paid: r ? amountInputValue(r.paidMicros) : "", days: r ? String(r.daysSinceFirstPayment) : "" };
+  });
   const rows = allLimits.filter((r) => r.tier === tier).map((r) => ({ model: r.model, rpm: r.rpm, tpm: r.tpm, rpd: r.rpd }));
   const listed = new Set(rows.map((r) => r.model));
   const addable = enabled.filter((m) => !listed.has(m));
@@ -85,6 +93,20 @@ export default async function AdminLimitsPage({ searchParams }: { searchParams: 
             setAction={setTierLimitAction}
             removeAction={removeTierLimitAction}
           />
+        </section>
+
+        <section className="grid gap-4" aria-labelledby="tier-requirements-heading">
+          <div className="space-y-1">
+            <h2 id="tier-requirements-heading" className="text-base font-semibold">
+              Tier requirements
+            </h2>
+            <p className="max-w-3xl text-sm text-muted-foreground">
+              An organization moves up to the highest tier whose requirements it meets: the total it has paid (payments on the
+              billing ledger) and the days since its first payment. Higher tiers cannot require less than lower ones. Tiers never
+              move down by themselves; move an organization below by hand.
+            </p>
+          </div>
+          <TierRequirementsTable rows={requirementRows} action={setTierRequirementAction} />
         </section>
 
         <section className="grid gap-4" aria-labelledby="org-tiers-heading">

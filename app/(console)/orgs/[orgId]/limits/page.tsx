@@ -28,7 +28,9 @@ function ceilingOf(p: ProjectLimitsData): ProjectCeiling {
 
 function Section({ id, title, description, children }: { id: string; title: string; description: React.ReactNode; children: React.ReactNode }) {
   return (
-    <section className="grid gap-4" aria-labelledby={id}>
+    // Grid items shrink below their tables' width (min-w-0) so wide tables scroll inside
+    // themselves on narrow screens instead of widening the page.
+    <section className="grid gap-4 *:min-w-0" aria-labelledby={id}>
       <div className="space-y-1">
         <h2 id={id} className="text-base font-semibold">
           {title}
@@ -53,7 +55,7 @@ export default async function OrgLimitsPage({ params }: { params: Promise<{ orgI
         title="Limits"
         description={`Your usage tier and the rate limits the API applies to ${o.orgName}: requests per minute (RPM), tokens per minute (TPM) and requests per day (RPD), counted per project and model.`}
       />
-      <div className="grid gap-10">
+      <div className="grid gap-10 *:min-w-0">
         <Section
           id="usage-tier-heading"
           title="Usage tier"
@@ -74,11 +76,11 @@ export default async function OrgLimitsPage({ params }: { params: Promise<{ orgI
             </>
           }
         >
-          <div className="grid gap-3">
+          <div className="grid gap-3 *:min-w-0">
             <h3 className="text-sm font-semibold">Tier {o.tier}</h3>
             <TierLimits tier={o.tier} defaults={o.defaultTierLimit} models={o.models} />
           </div>
-          <div className="grid gap-3 pt-2">
+          <div className="grid gap-3 pt-2 *:min-w-0">
             <h3 className="flex items-center gap-2 text-sm font-semibold">
               Projects
               <span className="rounded-full bg-muted px-2 py-0.5 text-xs font-medium text-muted-foreground tabular-nums">{o.projects.length}</span>

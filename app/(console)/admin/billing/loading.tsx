@@ -1,0 +1,5 @@
+import { AdminBillingSkeleton } from "@/components/billing/skeletons";
+
+export default function Loading() {
+  return <AdminBillingSkeleton />;
+}

@@ -1,0 +1,5 @@
+import { BillingSkeleton } from "@/components/billing/skeletons";
+
+export default function Loading() {
+  return <BillingSkeleton />;
+}

@@ -1,0 +1,5 @@
+import { StatementSkeleton } from "@/components/billing/skeletons";
+
+export default function Loading() {
+  return <StatementSkeleton />;
+}
