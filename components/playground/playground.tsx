@@ -2,7 +2,8 @@
 
 import * as React from "react";
 import { useRouter } from "next/navigation";
-import { Columns2, CornerDownLeft, Eraser, MessageSquarePlus, Plus, Play, SlidersHorizontal, Square } from "lucide-react";
+import Link from "next/link";
+import { CircleAlert, Columns2, CornerDownLeft, Eraser, History, MessageSquarePlus, Plus, Play, SlidersHorizontal, Square, X } from "lucide-react";
 import { toast } from "sonner";
 import type { PlaygroundModel } from "@/lib/playground/models";
 import { cn } from "@/lib/utils";
@@ -21,6 +22,7 @@ import { ParametersFields } from "./parameters";
 import { PresetsMenu } from "./presets";
 import { buildRequestBody, chatUrl, conversationProblem, costNanos, sendableMessages, type RequestSpec } from "./request";
 import { ResponseFormatField } from "./response-format";
+import { RequestLogOrg } from "./run-details";
 import { streamChatCompletion, type StreamSnapshot } from "./stream-chat";
 import {
   DEFAULT_PARAMETERS,
@@ -83,8 +85,20 @@ function PanelSection({ title, children }: { title: string; children: React.Reac
   );
 }
 
+/** `?request=`: a request from the request log opened as the starting setup, or why it could not be. */
+export type StoredRequestNotice = {
+  requestId: string;
+  loaded: boolean;
+  /** Why it was not loaded. */
+  message: string | null;
+  /** What of the request the playground could not carry over. */
+  notes: string[];
+};
+
 export type PlaygroundProps = {
   projectId: string;
+  /** The project's organization: request ids link to its request log. */
+  orgId?: string;
   /** Models the project may use for chat (embedding-only models already left out). */
   models: PlaygroundModel[];
   presets: PresetSummary[];
@@ -94,6 +108,7 @@ export type PlaygroundProps = {
   initialPresetName?: string | null;
   /** `?preset=` named a preset that does not exist (or is not this project's). */
   presetNotFound?: boolean;
+  storedRequest?: StoredRequestNotice | null;
   archived: boolean;
   /** Project owners may rename and delete every preset. */
   canManagePresets: boolean;
@@ -102,12 +117,14 @@ export type PlaygroundProps = {
 
 export function Playground({
   projectId,
+  orgId,
   models,
   presets: presetsProp,
   initialPreset,
   initialPresetId,
   initialPresetName,
   presetNotFound,
+  storedRequest,
   archived,
   canManagePresets,
   actions,
@@ -178,6 +195,12 @@ export function Playground({
   React.useEffect(() => {
     if (presetNotFound) toast.error("That preset no longer exists. Showing an empty playground.", { id: "preset-not-found" });
   }, [presetNotFound]);
+
+  const storedFailure = storedRequest && !storedRequest.loaded ? storedRequest.message : null;
+  React.useEffect(() => {
+    if (storedFailure) toast.error(storedFailure, { id: "stored-request" });
+  }, [storedFailure]);
+  const [noticeDismissed, setNoticeDismissed] = React.useState(false);
 
   // Streams end with the page.
   React.useEffect(() => {
@@ -390,6 +413,8 @@ export function Playground({
     const url = new URL(window.location.href);
     if (presetId) url.searchParams.set("preset", presetId);
     else url.searchParams.delete("preset");
+    // A preset replaces the request the page was opened with.
+    url.searchParams.delete("request");
     return url.pathname + url.search;
   };
   // Next.js keeps its router in step with history.pushState/replaceState (given no state of its
@@ -480,7 +505,53 @@ export function Playground({
   }));
   const empty = threads.every((t) => t.items.length === 0);
 
-  return (
+  const notice = storedRequest && !noticeDismissed && (
+    <div
+      role={storedRequest.loaded ? "status" : "alert"}
+      className={cn(
+        "flex items-start gap-3 rounded-lg border px-3 py-2.5 text-sm",
+        storedRequest.loaded ? "bg-muted/40" : "border-destructive/30 bg-destructive/10",
+      )}
+      data-testid="stored-request-notice"
+      data-loaded={storedRequest.loaded}
+    >
+      {storedRequest.loaded ? (
+        <History className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden="true" />
+      ) : (
+        <CircleAlert className="mt-0.5 size-4 shrink-0 text-destructive" aria-hidden="true" />
+      )}
+      <div className="grid min-w-0 flex-1 gap-1">
+        {storedRequest.loaded ? (
+          <p>
+            Opened from request <span className="font-mono text-[13px] break-all">{storedRequest.requestId}</span>: its messages, model and
+            settings are below. Run it again or change it.
+          </p>
+        ) : (
+          <p className="text-foreground">{storedRequest.message}</p>
+        )}
+        {storedRequest.notes.length > 0 && (
+          <ul className="list-disc pl-4 text-xs text-muted-foreground" data-testid="stored-request-notes">
+            {storedRequest.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        )}
+        {orgId && (
+          <Link
+            href={`/orgs/${encodeURIComponent(orgId)}/requests?id=${encodeURIComponent(storedRequest.requestId)}`}
+            className="justify-self-start text-xs font-medium underline underline-offset-4"
+          >
+            {storedRequest.loaded ? "View it in the request log" : "Open the request log"}
+          </Link>
+        )}
+      </div>
+      <Button variant="ghost" size="icon-sm" className="-my-1 -mr-1 size-7" onClick={() => setNoticeDismissed(true)} aria-label="Dismiss">
+        <X aria-hidden="true" />
+      </Button>
+    </div>
+  );
+
+  const page = (
     <div className="flex flex-col gap-4 lg:h-[calc(100dvh-7.5rem)]" data-testid="playground">
       {/* Header */}
       <div className="flex flex-wrap items-center gap-2">
@@ -532,6 +603,8 @@ export function Playground({
           </Button>
         )}
       </div>
+
+      {notice}
 
       <div className={cn("grid min-h-0 flex-1 grid-cols-1 gap-6", sidePanel && "lg:grid-cols-[minmax(0,1fr)_19rem]")}>
         {/* Chat */}
@@ -710,4 +783,6 @@ export function Playground({
       )}
     </div>
   );
+  // Request ids under answers link to the organization's request log.
+  return <RequestLogOrg value={orgId ?? null}>{page}</RequestLogOrg>;
 }

@@ -1,18 +1,39 @@
 "use client";
 
 import * as React from "react";
+import Link from "next/link";
 import { CircleAlert } from "lucide-react";
 import { cn } from "@/lib/utils";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatCost, formatMs, formatSeconds, num, parseResetSeconds } from "./format";
 import type { RunError, RunStats } from "./types";
 
+/** The organization whose request log the request ids link to (null: shown as plain text). */
+const RequestLogOrgContext = React.createContext<string | null>(null);
+
+export function RequestLogOrg({ value, children }: { value: string | null; children: React.ReactNode }) {
+  return <RequestLogOrgContext value={value}>{children}</RequestLogOrgContext>;
+}
+
 function RequestId({ id }: { id: string }) {
+  const orgId = React.useContext(RequestLogOrgContext);
   return (
     <span className="inline-flex min-w-0 items-center gap-0.5">
-      <span className="min-w-0 font-mono break-all" data-testid="request-id" title="Request ID">
-        {id}
-      </span>
+      {orgId ? (
+        // Usage is written within seconds; the request log says so if the link is followed sooner.
+        <Link
+          href={`/orgs/${encodeURIComponent(orgId)}/requests?id=${encodeURIComponent(id)}`}
+          className="min-w-0 font-mono break-all underline decoration-muted-foreground/40 underline-offset-2 hover:text-foreground hover:decoration-foreground"
+          data-testid="request-id"
+          title="Open in the request log"
+        >
+          {id}
+        </Link>
+      ) : (
+        <span className="min-w-0 font-mono break-all" data-testid="request-id" title="Request ID">
+          {id}
+        </span>
+      )}
       <CopyButton value={id} label="Copy request ID" toastMessage="Request ID copied" className="size-6" data-testid="copy-request-id" />
     </span>
   );

@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 import { reserveSpend, settleSpend, SpendRefused, type SpendReservation } from "@/lib/billing/spend-guard";
 import { parseJsonBody } from "@/lib/openai/schemas";
 import { getProvider } from "@/lib/providers/registry";
-import type { ModelCapability, Provider, Usage } from "@/lib/providers/types";
+import type { ModelCapability, Usage } from "@/lib/providers/types";
 import { costMicros, isPriced } from "@/lib/usage/cost";
 import { recordUsage } from "@/lib/usage/recorder";
 import { metrics } from "./metrics";

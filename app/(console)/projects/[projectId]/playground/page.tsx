@@ -9,6 +9,7 @@ import { loadProjectPage, pageData } from "@/lib/console/page-access";
 import { playgroundAccess } from "@/lib/playground/caller";
 import { listPlaygroundModels } from "@/lib/playground/models";
 import { getPresetConfig, listPresets } from "@/lib/playground/presets";
+import { loadStoredRequestForPlayground } from "@/lib/requests/queries";
 import { deletePresetAction, renamePresetAction, savePresetAction, updatePresetAction } from "./actions";
 
 export const metadata: Metadata = { title: "Playground" };
@@ -24,6 +25,8 @@ export default async function PlaygroundPage({
   const { user, actor, access } = await loadProjectPage(projectId);
   const sp = await searchParams;
   const presetId = typeof sp.preset === "string" && sp.preset ? sp.preset : null;
+  // "Open in playground" from the request log: a stored request as the starting setup (a preset wins).
+  const requestId = !presetId && typeof sp.request === "string" && sp.request ? sp.request.slice(0, 200) : null;
 
   // The same rule the chat endpoint applies (archived projects, members when not allowed):
   // say it here instead of letting every run fail.
@@ -53,22 +56,32 @@ export default async function PlaygroundPage({
     );
   }
 
-  const [presets, preset] = await Promise.all([
+  const [presets, preset, stored] = await Promise.all([
     pageData(listPresets(actor, projectId)),
     presetId ? pageData(getPresetConfig(actor, projectId, presetId)) : Promise.resolve(null),
+    requestId ? pageData(loadStoredRequestForPlayground(actor, projectId, requestId)) : Promise.resolve(null),
   ]);
   // A stored config that no longer parses opens as an empty playground, like a missing one.
   const initialPreset = preset ? parsePlaygroundConfig(preset.config) : null;
+  const fromRequest = stored?.ok ? stored.config : null;
+  const storedNotes = stored?.ok ? [...stored.notes] : [];
+  if (fromRequest && !models.some((m) => m.id === fromRequest.model)) {
+    storedNotes.unshift(`The request used ${fromRequest.model || "no model"}, which this project's playground does not offer: choose a model before running it.`);
+  }
 
   return (
     <Playground
       projectId={projectId}
+      orgId={access.orgId}
       models={models}
       presets={presets}
-      initialPreset={initialPreset}
+      initialPreset={initialPreset ?? fromRequest}
       initialPresetId={initialPreset ? presetId : null}
       initialPresetName={initialPreset ? preset?.name : null}
       presetNotFound={!!presetId && !initialPreset}
+      storedRequest={
+        stored && requestId ? { requestId, loaded: stored.ok, message: stored.ok ? null : stored.message, notes: storedNotes } : null
+      }
       archived={access.projectStatus === "archived"}
       canManagePresets={access.role === "owner"}
       actions={{ save: savePresetAction, rename: renamePresetAction, remove: deletePresetAction, update: updatePresetAction }}
