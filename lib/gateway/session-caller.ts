@@ -19,8 +19,16 @@ function hostOf(origin: string): string | null {
   }
 }
 
-/** `check` returns why the user may not do this, or null when they may. */
-export function sessionCaller(projectId: string, check: (access: ProjectAccess) => string | null = () => null): Authenticate {
+export type SessionCallerOptions = {
+  /** Why the user may not make this call in the project, or null when they may. */
+  check?: (access: ProjectAccess) => string | null | Promise<string | null>;
+  /** The caller's name in logs and the request log (e.g. "Playground"). */
+  name?: string;
+  /** The error code of a refusal by `check`. */
+  refusalCode?: string;
+};
+
+export function sessionCaller(projectId: string, options: SessionCallerOptions = {}): Authenticate {
   return async (request: Request): Promise<Caller> => {
     const origin = request.headers.get("origin");
     const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
@@ -37,10 +45,10 @@ export function sessionCaller(projectId: string, check: (access: ProjectAccess) 
       if (err instanceof ServiceError) throw new OpenAIError(404, "Project not found.", "invalid_request_error", null, "project_not_found");
       throw err;
     }
-    const refusal = check(access);
-    if (refusal) throw new OpenAIError(403, refusal, "invalid_request_error", null, "permission_denied");
+    const refusal = options.check ? await options.check(access) : null;
+    if (refusal) throw new OpenAIError(403, refusal, "invalid_request_error", null, options.refusalCode ?? "permission_denied");
     return {
-      keyId: null, name: "Console", projectId: access.projectId, orgId: access.orgId, permissions: ALL_PERMISSIONS,
+      keyId: null, name: options.name ?? "Console", projectId: access.projectId, orgId: access.orgId, permissions: ALL_PERMISSIONS,
       ownerUserId: userId, serviceAccountId: null, rpmLimit: null, tpmLimit: null,
     };
   };

@@ -13,5 +13,5 @@ const writable = (a: { projectStatus: string }) => (a.projectStatus === "archive
 
 export async function POST(request: Request, route: { params: Promise<Params> }) {
   const { projectId } = await route.params;
-  return withCaller<Params>({ endpoint: "files.create", resource: "files", access: "write" }, sessionCaller(projectId, writable), (ctx) => uploadFile(ctx))(request, route);
+  return withCaller<Params>({ endpoint: "files.create", resource: "files", access: "write" }, sessionCaller(projectId, { check: writable }), (ctx) => uploadFile(ctx))(request, route);
 }
