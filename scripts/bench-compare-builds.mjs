@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Two builds of Gatehouse side by side: this checkout's and another's (`--base <dir>`, a checkout
+// of an earlier commit with its own `npm ci && npm run build`). Each runs as in production on
+// its own embedded database, both proxy the same fake upstream, and requests alternate between
+// them in rotating blocks at concurrency 1, so machine noise falls on both alike. Prints p50,
+// p90 and p99 of each, and this build's figures as ratios to the base's.
+//
+//   npm run build && node scripts/bench-compare-builds.mjs --base ../base [--n 4000]
+//
+// Ports 3310-3313. Env: BENCH_LATENCY_N overrides --n.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startFakeUpstream, UPSTREAM_MODEL } from "./bench/fake-upstream.mjs";
+import { BENCH_API_KEY, checkBuild, prepareDatabase, startGatehouse } from "./bench/gatehouse-server.mjs";
+import { agentFor, loadAverage, sequential, summarize } from "./bench/http-load.mjs";
+
+const argv = process.argv.slice(2);
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  return i === -1 ? null : argv[i + 1];
+};
+const base = opt("--base");
+if (!base || !fs.existsSync(path.join(base, ".next/BUILD_ID"))) {
+  console.error("usage: node scripts/bench-compare-builds.mjs --base <checkout with a production build> [--n 4000]");
+  process.exit(2);
+}
+checkBuild();
+const N = Number(process.env.BENCH_LATENCY_N ?? opt("--n") ?? 4000);
+const ROUNDS = 20;
+const MODEL = "bench";
+const body = { model: MODEL, messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 };
+const headers = { "accept-encoding": "gzip, deflate", "user-agent": "OpenAI/JS 7.57.0", authorization: `Bearer ${BENCH_API_KEY}` };
+
+const upstream = await startFakeUpstream({ streamChunks: 16, chunkDelayMs: 1 });
+const env = { UPSTREAM_BASE_URL: upstream.baseUrl, UPSTREAM_API_KEY: "sk-upstream-bench", UPSTREAM_MODELS: `${MODEL}=${UPSTREAM_MODEL}` };
+const sides = [
+  { name: "base", cwd: path.resolve(base), port: 3310 },
+  { name: "this build", cwd: process.cwd(), port: 3312 },
+];
+const servers = [];
+try {
+  for (const side of sides) {
+    side.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-ab-"));
+    const setup = startGatehouse({ port: side.port, dataDir: side.dataDir, env, cwd: side.cwd });
+    await setup.waitHealthy();
+    await setup.stop();
+    await prepareDatabase(side.dataDir, [MODEL]);
+    const server = startGatehouse({ port: side.port + 1, dataDir: side.dataDir, env, cwd: side.cwd });
+    servers.push(server);
+    await server.waitHealthy();
+    side.spec = { port: side.port + 1, path: "/v1/chat/completions", headers, body };
+    side.agent = agentFor(1);
+    side.samples = [];
+  }
+  console.log(`# ${N} requests per build, ${ROUNDS} alternating blocks, concurrency 1; load average at start ${loadAverage()}`);
+  for (const side of sides) await sequential(side.agent, side.spec, 500); // warm-up
+  const direct = { port: upstream.port, path: "/v1/chat/completions", headers: { ...headers, authorization: "Bearer sk-upstream-bench" }, body: { ...body, model: UPSTREAM_MODEL } };
+  const directAgent = agentFor(1);
+  const directSamples = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...sides].reverse() : sides;
+    for (const side of order) side.samples.push(...(await sequential(side.agent, side.spec, Math.ceil(N / ROUNDS))));
+    directSamples.push(...(await sequential(directAgent, direct, Math.ceil(N / ROUNDS / 2))));
+  }
+  const d = summarize(directSamples);
+  const [a, b] = sides.map((s) => summarize(s.samples));
+  const f = (v) => v.toFixed(3);
+  console.log(`\n${"ms".padEnd(30)}${"p50".padStart(9)}${"p90".padStart(9)}${"p99".padStart(9)}`);
+  console.log(`${"upstream directly".padEnd(30)}${f(d.p50).padStart(9)}${f(d.p90).padStart(9)}${f(d.p99).padStart(9)}`);
+  for (const [name, x] of [["base", a], ["this build", b]]) {
+    console.log(`${name.padEnd(30)}${f(x.p50).padStart(9)}${f(x.p90).padStart(9)}${f(x.p99).padStart(9)}`);
+    console.log(`${`  added (${name})`.padEnd(30)}${f(x.p50 - d.p50).padStart(9)}${f(x.p90 - d.p90).padStart(9)}${f(x.p99 - d.p99).padStart(9)}`);
+  }
+  console.log(`${"this build / base".padEnd(30)}${`${(b.p50 / a.p50).toFixed(3)}x`.padStart(9)}${`${(b.p90 / a.p90).toFixed(3)}x`.padStart(9)}${`${(b.p99 / a.p99).toFixed(3)}x`.padStart(9)}`);
+  console.log(`load average at the end ${loadAverage()}`);
+  for (const side of sides) side.agent.destroy();
+  directAgent.destroy();
+} finally {
+  await Promise.all(servers.map((s) => s.stop().catch(() => {})));
+  await upstream.stop();
+  for (const side of sides) if (side.dataDir) fs.rmSync(side.dataDir, { recursive: true, force: true });
+}
