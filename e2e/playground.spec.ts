@@ -194,7 +194,18 @@ test("tool calls: the call shows, the user supplies the output, the run continue
   const call = page.getByTestId("tool-call").first();
   await expect(call).toBeVisible({ timeout: 30_000 });
   await expect(call.getByTestId("tool-call-name")).toHaveText("get_weather");
-  const args = JSON.parse(await call.getByTestId("tool-call-arguments").innerText());
+  // The arguments stream in: read them once they are whole.
+  let args: unknown = null;
+  await expect
+    .poll(async () => {
+      try {
+        args = JSON.parse(await call.getByTestId("tool-call-arguments").innerText());
+        return true;
+      } catch {
+        return false;
+      }
+    }, { timeout: 30_000 })
+    .toBe(true);
   expect(typeof args).toBe("object");
   await shot(page, "playground-tool-call");
 
