@@ -46,3 +46,8 @@ export function noteField(max = 200) {
     .transform((v) => (v ?? "").trim())
     .pipe(z.string().max(max, `Use at most ${max} characters`));
 }
+
+/** An on/off form switch: "on"/"true"/true, or "off"/"false"/false/absent; anything else is refused. */
+export const switchField = z
+  .union([z.literal("on"), z.literal("true"), z.literal(true), z.literal("off"), z.literal("false"), z.literal(false), z.undefined()])
+  .transform((v) => v === "on" || v === "true" || v === true);

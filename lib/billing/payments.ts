@@ -5,7 +5,7 @@ import { getOrgAccess, requireOrgOwner, type Actor } from "@/lib/auth/access";
 import { parseOrThrow, rowId } from "@/lib/admin/validation";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { log } from "@/lib/log";
-import { amountField } from "./fields";
+import { amountField, switchField } from "./fields";
 import { getBalance } from "./ledger";
 import { formatUsd, utcMonth } from "./money";
 import { invalidateSpend } from "./spend-guard";
@@ -67,7 +67,7 @@ export async function getAutoRecharge(actor: Actor, orgId: string, now = new Dat
 export const autoRechargeSchema = z
   .object({
     orgId: rowId,
-    enabled: z.union([z.literal("on"), z.literal("true"), z.literal(true), z.literal("off"), z.literal("false"), z.literal(false), z.undefined()]).transform((v) => v === "on" || v === "true" || v === true),
+    enabled: switchField,
     threshold: amountField({ allowZero: true }),
     amount: amountField(),
     monthlyCap: amountField(),

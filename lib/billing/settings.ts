@@ -6,7 +6,7 @@ import { requireInstanceAdmin } from "@/lib/admin/access";
 import { parseOrThrow } from "@/lib/admin/validation";
 import { invalid } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { amountField, daysField } from "./fields";
+import { amountField, daysField, switchField } from "./fields";
 import { formatUsd } from "./money";
 import { advanceTiers } from "./tiers";
 
@@ -42,7 +42,7 @@ export function invalidateBillingSettings() {
 export const updateBillingSettingsSchema = z.object({
   signupCredit: amountField({ allowZero: true }),
   signupCreditDays: daysField,
-  enforceCredit: z.union([z.literal("on"), z.literal("true"), z.literal(true), z.literal("off"), z.literal("false"), z.literal(false), z.undefined()]).transform((v) => v === "on" || v === "true" || v === true),
+  enforceCredit: switchField,
 });
 
 export async function updateBillingSettings(actor: Actor, input: z.input<typeof updateBillingSettingsSchema>) {
