@@ -11,6 +11,7 @@ import { drain } from "@/lib/gateway/lifecycle";
 import { unloadAllLocalModels } from "@/lib/providers/local";
 import { startBillingWorker, stopBillingWorker } from "@/lib/billing/worker";
 import { postUsageCharges } from "@/lib/billing/ledger";
+import { startFineTuningWorker, stopFineTuningWorker } from "@/lib/finetune/worker";
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -47,7 +48,10 @@ export async function boot() {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
         log.info("shutting down", { signal });
+        // Training stops at once (it resumes from its last checkpoint at the next start).
+        const training = stopFineTuningWorker().catch((err) => log.error("stopping fine-tuning failed", { error: (err as Error).message }));
         void drain(SHUTDOWN_GRACE_MS)
+          .then(() => training)
           .then(() => Promise.all([flushUsage(), unloadAllLocalModels(), stopBillingWorker()]))
           // Post what was just written, so the ledger is current when the process is gone.
           .then(() => postUsageCharges())
@@ -67,6 +71,7 @@ export async function boot() {
       state.ready = true;
       state.error = undefined;
       startBillingWorker();
+      startFineTuningWorker();
       log.info("ready", { database: database.kind, migrationsApplied: applied, bootstrap: boot ? "ensured" : "off" });
     } catch (err) {
       state.error = (err as Error).message;

@@ -30,6 +30,9 @@ const ACTION_LABELS: Record<string, string> = {
   "billing.code_redeemed": "Credit code redeemed",
   "billing.budget_set": "Budget changed",
   "billing.settings_changed": "Billing settings changed",
+  "fine_tuning.job_created": "Fine-tuning job created",
+  "fine_tuning.job_cancelled": "Fine-tuning job cancelled",
+  "fine_tuning.model_deleted": "Fine-tuned model deleted",
 };
 
 const GROUP_LABELS: Record<string, string> = {
@@ -40,6 +43,7 @@ const GROUP_LABELS: Record<string, string> = {
   api_key: "API keys",
   service_account: "Service accounts",
   billing: "Billing",
+  fine_tuning: "Fine-tuning",
 };
 
 const TARGET_LABELS: Record<string, string> = {
@@ -52,6 +56,8 @@ const TARGET_LABELS: Record<string, string> = {
   credit_entry: "Credit entry",
   redemption_code: "Credit code",
   budget: "Budget",
+  fine_tuning_job: "Fine-tuning job",
+  model: "Model",
 };
 
 function humanize(s: string) {

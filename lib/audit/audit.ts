@@ -33,7 +33,10 @@ export type AuditAction =
   | "billing.credit_posted"
   | "billing.code_redeemed"
   | "billing.budget_set"
-  | "billing.settings_changed";
+  | "billing.settings_changed"
+  | "fine_tuning.job_created"
+  | "fine_tuning.job_cancelled"
+  | "fine_tuning.model_deleted";
 
 export const AUDIT_ACTIONS: AuditAction[] = [
   "org.created", "org.renamed", "member.invited", "member.invitation_revoked", "member.joined",
@@ -43,6 +46,7 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   "service_account.created", "service_account.deleted",
   "org.tier_changed", "project.api_settings_changed", "project.model_limit_set", "project.model_limit_removed",
   "org.tier_advanced", "billing.credit_posted", "billing.code_redeemed", "billing.budget_set", "billing.settings_changed",
+  "fine_tuning.job_created", "fine_tuning.job_cancelled", "fine_tuning.model_deleted",
 ];
 
 /** Records who did what, inside the caller's transaction so the log never disagrees with the data. */

@@ -1,6 +1,6 @@
 import "server-only";
-import crypto from "node:crypto";
 import type { Readable } from "node:stream";
+import { randomId } from "@/lib/crypto/random-id";
 import { db } from "@/lib/db";
 import type { File as FileRow } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -11,14 +11,12 @@ import { getFileStorage } from "./storage";
 
 export const FILE_PURPOSES = ["fine-tune", "assistants", "batch", "vision", "user_data"] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
+/** Purposes Gatehouse itself writes files with (a fine-tuning job's metrics, like OpenAI's). */
+export type StoredFilePurpose = FilePurpose | "fine-tune-results";
 
 export type FileOwner = { orgId: string; projectId: string; apiKeyId: string | null; userId: string | null };
 
-const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-export function newFileId(): string {
-  const bytes = crypto.randomBytes(24);
-  return `file-${[...bytes].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join("")}`;
-}
+export const newFileId = () => randomId("file-");
 
 export const storageKeyOf = (projectId: string, fileId: string) => `${projectId.replace(/[^\w-]/g, "_")}/${fileId}`;
 
@@ -38,7 +36,7 @@ export function fileObject(f: Pick<FileRow, "id" | "bytes" | "createdAt" | "file
 }
 
 /** Records a file whose bytes are already stored under `storageKey`. */
-export async function recordFile(owner: FileOwner, f: { id: string; purpose: FilePurpose; filename: string; bytes: number; sha256: string; storageKey: string }) {
+export async function recordFile(owner: FileOwner, f: { id: string; purpose: StoredFilePurpose; filename: string; bytes: number; sha256: string; storageKey: string }) {
   const prisma = await db();
   return prisma.file.create({
     data: { id: f.id, orgId: owner.orgId, projectId: owner.projectId, apiKeyId: owner.apiKeyId, userId: owner.userId, purpose: f.purpose, filename: f.filename, bytes: BigInt(f.bytes), sha256: f.sha256, storageKey: f.storageKey },
@@ -46,7 +44,7 @@ export async function recordFile(owner: FileOwner, f: { id: string; purpose: Fil
 }
 
 /** Streams `source` into the store and records it (the console's upload path). */
-export async function storeFile(owner: FileOwner, input: { purpose: FilePurpose; filename: string; source: Readable; maxBytes: number }) {
+export async function storeFile(owner: FileOwner, input: { purpose: StoredFilePurpose; filename: string; source: Readable; maxBytes: number }) {
   const id = newFileId();
   const storageKey = storageKeyOf(owner.projectId, id);
   const stored = await getFileStorage().put(storageKey, input.source, input.maxBytes);

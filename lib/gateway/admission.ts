@@ -1,5 +1,5 @@
 import "server-only";
-import { getCatalogModel, type CatalogModel } from "@/lib/models/catalog";
+import { getCatalogModel, modelUsableBy, type CatalogModel } from "@/lib/models/catalog";
 import { getRateLimiter, rateLimitHeaders, type Admission, type LimitSpec, type Reservation } from "@/lib/limits/rate-limiter";
 import { insufficientQuota, invalidRequest, modelNotFound, OpenAIError, overloaded, permissionDenied, rateLimited } from "@/lib/openai/errors";
 import { log } from "@/lib/log";
@@ -48,8 +48,9 @@ export async function resolveModel(ctx: GatewayContext, modelId: string, needs: 
   ctx.meter.model = modelId;
   const policy = await getProjectPolicy(ctx.key.projectId);
   const model = await getCatalogModel(modelId);
-  if (!model) throw modelNotFound(modelId);
-  if (policy.allowedModels.length && !policy.allowedModels.includes(model.id)) {
+  // Another project's fine-tuned model does not exist for this one.
+  if (!model || (model.projectId !== null && model.projectId !== policy.projectId)) throw modelNotFound(modelId);
+  if (!modelUsableBy(model, policy.projectId, policy.allowedModels)) {
     throw permissionDenied(`Project does not have access to model \`${model.id}\`. A project owner can allow it in the project's settings.`, "model_not_allowed");
   }
   for (const need of needs) {

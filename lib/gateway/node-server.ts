@@ -6,7 +6,8 @@ import { internalError, invalidPathEncoding } from "@/lib/openai/errors";
 import { newRequestId } from "@/lib/openai/responses";
 import { log } from "@/lib/log";
 import {
-  chatCompletionsRoute, embeddingsRoute, fileContentRoute, fileRoute, filesRoute, handlerFor, modelRoute, modelsRoute, preflight, streamsBody, unknownRoute,
+  chatCompletionsRoute, embeddingsRoute, fileContentRoute, fineTuningJobCancelRoute, fineTuningJobCheckpointsRoute, fineTuningJobEventsRoute,
+  fineTuningJobRoute, fineTuningJobsRoute, fileRoute, filesRoute, handlerFor, modelRoute, modelsRoute, preflight, streamsBody, unknownRoute,
   type RouteHandler, type RouteMethods,
 } from "./routes";
 import { MAX_BODY_BYTES } from "./admission";
@@ -37,6 +38,13 @@ const STATIC: Record<string, RouteMethods> = {
   "/v1/embeddings": embeddingsRoute,
   "/v1/models": modelsRoute,
   "/v1/files": filesRoute,
+  "/v1/fine_tuning/jobs": fineTuningJobsRoute,
+};
+
+const JOB_SUBROUTES: Record<string, RouteMethods> = {
+  "/cancel": fineTuningJobCancelRoute,
+  "/events": fineTuningJobEventsRoute,
+  "/checkpoints": fineTuningJobCheckpointsRoute,
 };
 
 /** `pathname` as sent (percent-encoded). One trailing slash is ignored, as the framework does. */
@@ -53,6 +61,13 @@ export function matchRoute(pathname: string): Route {
     const slash = rest.indexOf("/");
     if (slash === -1 && rest) return { methods: fileRoute, params: { fileId: rest } };
     if (slash > 0 && rest.slice(slash) === "/content") return { methods: fileContentRoute, params: { fileId: rest.slice(0, slash) } };
+  }
+  if (path.startsWith("/v1/fine_tuning/jobs/")) {
+    const rest = path.slice("/v1/fine_tuning/jobs/".length);
+    const slash = rest.indexOf("/");
+    if (slash === -1 && rest) return { methods: fineTuningJobRoute, params: { jobId: rest } };
+    const sub = slash > 0 ? JOB_SUBROUTES[rest.slice(slash)] : undefined;
+    if (sub) return { methods: sub, params: { jobId: rest.slice(0, slash) } };
   }
   return { methods: null, params: NO_PARAMS };
 }

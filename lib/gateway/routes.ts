@@ -3,6 +3,7 @@ import { chatCompletions } from "./chat-completions";
 import { embeddings } from "./embeddings";
 import { deleteModel, listModels, retrieveModel } from "./models";
 import { deleteFileRoute, fileContent, listFilesRoute, retrieveFile, uploadFile } from "./files";
+import { cancelJobRoute, createJobRoute, listCheckpointsRoute, listEventsRoute, listJobsRoute, retrieveJobRoute } from "./fine-tuning";
 import { preflight, unknownRoute, withApiKey, wrongMethod, type Transport } from "./with-api-key";
 
 // The /v1 endpoints, defined once: the framework's route files (app/v1/**) export these
@@ -47,6 +48,29 @@ export const fileRoute = {
 
 export const fileContentRoute = {
   GET: withApiKey<{ fileId: string }>({ endpoint: "files.content", resource: "files", access: "read" }, (ctx, { fileId }) => fileContent(ctx, decodeURIComponent(fileId))),
+} satisfies RouteMethods;
+
+export const fineTuningJobsRoute = {
+  GET: withApiKey({ endpoint: "fine_tuning.jobs.list", resource: "fine_tuning", access: "read" }, (ctx) => listJobsRoute(ctx)),
+  POST: withApiKey({ endpoint: "fine_tuning.jobs.create", resource: "fine_tuning", access: "write" }, (ctx) => createJobRoute(ctx)),
+} satisfies RouteMethods;
+
+type JobParams = { jobId: string };
+
+export const fineTuningJobRoute = {
+  GET: withApiKey<JobParams>({ endpoint: "fine_tuning.jobs.retrieve", resource: "fine_tuning", access: "read" }, (ctx, { jobId }) => retrieveJobRoute(ctx, decodeURIComponent(jobId))),
+} satisfies RouteMethods;
+
+export const fineTuningJobCancelRoute = {
+  POST: withApiKey<JobParams>({ endpoint: "fine_tuning.jobs.cancel", resource: "fine_tuning", access: "write" }, (ctx, { jobId }) => cancelJobRoute(ctx, decodeURIComponent(jobId))),
+} satisfies RouteMethods;
+
+export const fineTuningJobEventsRoute = {
+  GET: withApiKey<JobParams>({ endpoint: "fine_tuning.jobs.events", resource: "fine_tuning", access: "read" }, (ctx, { jobId }) => listEventsRoute(ctx, decodeURIComponent(jobId))),
+} satisfies RouteMethods;
+
+export const fineTuningJobCheckpointsRoute = {
+  GET: withApiKey<JobParams>({ endpoint: "fine_tuning.jobs.checkpoints", resource: "fine_tuning", access: "read" }, (ctx, { jobId }) => listCheckpointsRoute(ctx, decodeURIComponent(jobId))),
 } satisfies RouteMethods;
 
 /** Handlers that read the request body as a stream (uploads): the API server does not read it first. */

@@ -16,6 +16,12 @@ export type CatalogModel = ModelEntry & {
   inputPriceMicros: number | null;
   cachedInputPriceMicros: number | null;
   outputPriceMicros: number | null;
+  /** Per 1M training tokens; null = not fine-tunable here. */
+  trainingPriceMicros: number | null;
+  /** Fine-tuned models (and their checkpoints) belong to one project; null = catalog model. */
+  projectId: string | null;
+  /** The console-configured upstream serving it (null: local, or the env upstream). */
+  connectionId: string | null;
 };
 
 // ---- start-up sync ----
@@ -107,6 +113,9 @@ async function load(): Promise<Snapshot> {
       inputPriceMicros: r.inputPriceMicros,
       cachedInputPriceMicros: r.cachedInputPriceMicros,
       outputPriceMicros: r.outputPriceMicros,
+      trainingPriceMicros: r.trainingPriceMicros,
+      projectId: r.projectId,
+      connectionId: r.connectionId,
     });
   }
   return { at: Date.now(), models };
@@ -131,9 +140,20 @@ export async function getCatalogModel(id: string): Promise<CatalogModel | undefi
   return (await snapshot()).models.get(id);
 }
 
-/** Enabled models a project may use (its allow-list, or all when the list is empty). */
-export async function listCatalogModels(allowed: readonly string[] = []): Promise<CatalogModel[]> {
+/** Whether a project may see and call a model: its own fine-tuned models, and catalog models its allow-list (empty = all) admits. */
+export function modelUsableBy(model: CatalogModel, projectId: string, allowed: readonly string[]): boolean {
+  if (model.projectId !== null) return model.projectId === projectId;
+  return allowed.length === 0 || allowed.includes(model.id);
+}
+
+/**
+ * Enabled models, sorted by id: with a project, those it may use (see modelUsableBy);
+ * without one, the catalog models alone (no project's fine-tuned models).
+ */
+export async function listCatalogModels(allowed: readonly string[] = [], projectId: string | null = null): Promise<CatalogModel[]> {
   const all = [...(await snapshot()).models.values()];
-  const list = allowed.length ? all.filter((m) => allowed.includes(m.id)) : all;
+  const list = projectId === null
+    ? all.filter((m) => m.projectId === null && (allowed.length === 0 || allowed.includes(m.id)))
+    : all.filter((m) => modelUsableBy(m, projectId, allowed));
   return list.sort((a, b) => a.id.localeCompare(b.id));
 }

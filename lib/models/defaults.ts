@@ -9,6 +9,8 @@ export type KnownModel = {
   inputPriceMicros: number;
   cachedInputPriceMicros: number | null;
   outputPriceMicros: number | null;
+  /** Per 1M training tokens, for models the upstream can fine-tune. */
+  trainingPriceMicros?: number | null;
 };
 
 const CHAT: ModelCapability[] = ["chat", "tools", "json_schema"];
@@ -16,11 +18,11 @@ const usd = (dollars: number) => Math.round(dollars * 1_000_000);
 
 /** OpenAI's public list prices for the models upstream aliases usually point at. */
 export const KNOWN_MODELS: Record<string, KnownModel> = {
-  "gpt-3.5-turbo": { contextWindow: 16_385, capabilities: CHAT, inputPriceMicros: usd(0.5), cachedInputPriceMicros: null, outputPriceMicros: usd(1.5) },
+  "gpt-3.5-turbo": { contextWindow: 16_385, capabilities: CHAT, inputPriceMicros: usd(0.5), cachedInputPriceMicros: null, outputPriceMicros: usd(1.5), trainingPriceMicros: usd(8) },
   "gpt-4": { contextWindow: 8_192, capabilities: ["chat", "tools"], inputPriceMicros: usd(30), cachedInputPriceMicros: null, outputPriceMicros: usd(60) },
   "gpt-4-turbo": { contextWindow: 128_000, capabilities: [...CHAT, "vision"], inputPriceMicros: usd(10), cachedInputPriceMicros: null, outputPriceMicros: usd(30) },
-  "gpt-4o": { contextWindow: 128_000, capabilities: [...CHAT, "vision"], inputPriceMicros: usd(5), cachedInputPriceMicros: usd(2.5), outputPriceMicros: usd(15) },
-  "gpt-4o-mini": { contextWindow: 128_000, capabilities: [...CHAT, "vision"], inputPriceMicros: usd(0.15), cachedInputPriceMicros: usd(0.075), outputPriceMicros: usd(0.6) },
+  "gpt-4o": { contextWindow: 128_000, capabilities: [...CHAT, "vision"], inputPriceMicros: usd(5), cachedInputPriceMicros: usd(2.5), outputPriceMicros: usd(15), trainingPriceMicros: usd(25) },
+  "gpt-4o-mini": { contextWindow: 128_000, capabilities: [...CHAT, "vision"], inputPriceMicros: usd(0.15), cachedInputPriceMicros: usd(0.075), outputPriceMicros: usd(0.6), trainingPriceMicros: usd(3) },
   "text-embedding-3-small": { contextWindow: 8_191, capabilities: ["embeddings"], inputPriceMicros: usd(0.02), cachedInputPriceMicros: null, outputPriceMicros: null },
   "text-embedding-3-large": { contextWindow: 8_191, capabilities: ["embeddings"], inputPriceMicros: usd(0.13), cachedInputPriceMicros: null, outputPriceMicros: null },
 };
@@ -40,7 +42,7 @@ export function guessUpstreamModel(upstreamId: string): KnownModel | { contextWi
 }
 
 /** Local models run on your own hardware; they start with a nominal price admins can change. */
-export const LOCAL_MODEL_PRICE = { inputPriceMicros: usd(0.05), cachedInputPriceMicros: null, outputPriceMicros: usd(0.1) };
+export const LOCAL_MODEL_PRICE = { inputPriceMicros: usd(0.05), cachedInputPriceMicros: null, outputPriceMicros: usd(0.1), trainingPriceMicros: usd(0.1) };
 
 type Limits = { rpm: number | null; tpm: number | null; rpd: number | null };
 

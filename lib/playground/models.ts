@@ -21,7 +21,7 @@ const perMTok = (micros: number | null) => (micros === null ? null : micros / 1_
 
 export async function listPlaygroundModels(projectId: string): Promise<PlaygroundModel[]> {
   const policy = await getProjectPolicy(projectId);
-  const models = await listCatalogModels(policy.allowedModels);
+  const models = await listCatalogModels(policy.allowedModels, policy.projectId);
   return models
     .filter((m) => m.capabilities.includes("chat"))
     .map((m) => ({
