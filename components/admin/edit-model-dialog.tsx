@@ -20,7 +20,7 @@ import { CheckboxField, PriceField, TextField } from "./form-fields";
 import { CAPABILITY_LABELS, SOURCE_LABELS } from "./model-format";
 import type { AdminModelRow } from "./types";
 
-const FIELDS = ["inputPrice", "cachedInputPrice", "outputPrice", "contextWindow", "capabilities", "enabled"] as const;
+const FIELDS = ["inputPrice", "cachedInputPrice", "outputPrice", "trainingPrice", "contextWindow", "capabilities", "enabled"] as const;
 const CAPABILITIES = ["chat", "embeddings", "tools", "json_schema", "vision"] as const;
 
 /** Prices, context window, capabilities and availability of one model. Controlled by the table. */
@@ -100,6 +100,19 @@ function EditModelForm({ model, action, onDone }: { model: AdminModelRow; action
         <p className="text-[13px] leading-snug text-muted-foreground">
           Up to 6 decimal places. Leave a price blank for &quot;not priced&quot;: the API refuses a model without an input
           price (and, for chat, an output price) rather than serve it for free.
+        </p>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <PriceField
+            label="Training"
+            name="trainingPrice"
+            defaultValue={priceInputValue(model.trainingPriceMicros)}
+            placeholder="Not fine-tunable"
+            error={fe.trainingPrice}
+            testId="edit-model-training-price"
+          />
+        </div>
+        <p className="text-[13px] leading-snug text-muted-foreground">
+          Fine-tuning jobs are charged their trained tokens at the training price. Leave it blank and the model cannot be fine-tuned.
         </p>
       </fieldset>
 

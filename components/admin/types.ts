@@ -17,6 +17,8 @@ export type AdminModelRow = {
   inputPriceMicros: number | null;
   cachedInputPriceMicros: number | null;
   outputPriceMicros: number | null;
+  /** Per 1M training tokens; null = not fine-tunable. */
+  trainingPriceMicros: number | null;
   source: ModelSource;
   enabled: boolean;
 };

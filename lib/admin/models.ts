@@ -32,10 +32,12 @@ export async function listAdminModels(actor: Actor) {
   await requireInstanceAdmin(actor);
   const prisma = await db();
   const rows = await prisma.model.findMany({
+    // Fine-tuned models belong to their projects, not to the catalog.
+    where: { projectId: null },
     orderBy: { id: "asc" },
     select: {
       id: true, provider: true, upstreamId: true, connectionId: true, contextWindow: true, capabilities: true,
-      inputPriceMicros: true, cachedInputPriceMicros: true, outputPriceMicros: true, source: true, enabled: true,
+      inputPriceMicros: true, cachedInputPriceMicros: true, outputPriceMicros: true, trainingPriceMicros: true, source: true, enabled: true,
       connection: { select: { name: true } },
     },
   });
@@ -45,7 +47,7 @@ export async function listAdminModels(actor: Actor) {
 /** Models the API can serve right now (for allow-lists and tier rows). */
 export async function listEnabledModelIds(): Promise<string[]> {
   const prisma = await db();
-  const rows = await prisma.model.findMany({ where: { enabled: true }, orderBy: { id: "asc" }, select: { id: true } });
+  const rows = await prisma.model.findMany({ where: { enabled: true, projectId: null }, orderBy: { id: "asc" }, select: { id: true } });
   return rows.map((r) => r.id);
 }
 
@@ -58,6 +60,7 @@ export const updateModelSchema = z
     inputPrice: priceField,
     cachedInputPrice: priceField,
     outputPrice: priceField,
+    trainingPrice: priceField,
   })
   .superRefine((d, ctx) => {
     if (d.inputPrice === null && d.cachedInputPrice !== null) {
@@ -80,6 +83,7 @@ export async function updateModel(actor: Actor, input: z.input<typeof updateMode
       inputPriceMicros: d.inputPrice,
       cachedInputPriceMicros: d.cachedInputPrice,
       outputPriceMicros: d.outputPrice,
+      trainingPriceMicros: d.trainingPrice,
     },
   });
   invalidateCatalog();

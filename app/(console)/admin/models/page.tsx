@@ -31,6 +31,7 @@ export default async function AdminModelsPage() {
     inputPriceMicros: m.inputPriceMicros,
     cachedInputPriceMicros: m.cachedInputPriceMicros,
     outputPriceMicros: m.outputPriceMicros,
+    trainingPriceMicros: m.trainingPriceMicros,
     source: m.source as ModelSource,
     enabled: m.enabled,
   }));
