@@ -29,6 +29,7 @@ export async function ConsoleFrame(props: {
       items: [
         { href: `/projects/${projectId}/playground`, label: "Playground", icon: "terminal" },
         { href: `/projects/${projectId}/api-keys`, label: "API keys", icon: "key-round" },
+        { href: `/projects/${projectId}/files`, label: "Files", icon: "files" },
         { href: `/projects/${projectId}/service-accounts`, label: "Service accounts", icon: "bot" },
         { href: `/projects/${projectId}/members`, label: "Members", icon: "users" },
         { href: `/projects/${projectId}/settings`, label: "Settings", icon: "settings" },

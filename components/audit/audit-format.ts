@@ -33,6 +33,7 @@ const ACTION_LABELS: Record<string, string> = {
   "fine_tuning.job_created": "Fine-tuning job created",
   "fine_tuning.job_cancelled": "Fine-tuning job cancelled",
   "fine_tuning.model_deleted": "Fine-tuned model deleted",
+  "file.deleted": "File deleted",
 };
 
 const GROUP_LABELS: Record<string, string> = {
@@ -44,6 +45,7 @@ const GROUP_LABELS: Record<string, string> = {
   service_account: "Service accounts",
   billing: "Billing",
   fine_tuning: "Fine-tuning",
+  file: "Files",
 };
 
 const TARGET_LABELS: Record<string, string> = {
@@ -58,6 +60,7 @@ const TARGET_LABELS: Record<string, string> = {
   budget: "Budget",
   fine_tuning_job: "Fine-tuning job",
   model: "Model",
+  file: "File",
 };
 
 function humanize(s: string) {

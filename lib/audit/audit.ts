@@ -36,7 +36,8 @@ export type AuditAction =
   | "billing.settings_changed"
   | "fine_tuning.job_created"
   | "fine_tuning.job_cancelled"
-  | "fine_tuning.model_deleted";
+  | "fine_tuning.model_deleted"
+  | "file.deleted";
 
 export const AUDIT_ACTIONS: AuditAction[] = [
   "org.created", "org.renamed", "member.invited", "member.invitation_revoked", "member.joined",
@@ -47,6 +48,7 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   "org.tier_changed", "project.api_settings_changed", "project.model_limit_set", "project.model_limit_removed",
   "org.tier_advanced", "billing.credit_posted", "billing.code_redeemed", "billing.budget_set", "billing.settings_changed",
   "fine_tuning.job_created", "fine_tuning.job_cancelled", "fine_tuning.model_deleted",
+  "file.deleted",
 ];
 
 /** Records who did what, inside the caller's transaction so the log never disagrees with the data. */
