@@ -21,7 +21,7 @@ import { runUpstreamJob } from "./run-upstream";
 // resumes at once.
 
 const POLL_MS = 2_000;
-const LEASE_SECONDS = 30;
+const LEASE_SECONDS = 15;
 const RENEW_MS = 1_000;
 const MAX_ATTEMPTS = 3;
 
