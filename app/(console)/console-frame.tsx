@@ -30,6 +30,7 @@ export async function ConsoleFrame(props: {
         { href: `/projects/${projectId}/playground`, label: "Playground", icon: "terminal" },
         { href: `/projects/${projectId}/api-keys`, label: "API keys", icon: "key-round" },
         { href: `/projects/${projectId}/files`, label: "Files", icon: "files" },
+        { href: `/projects/${projectId}/fine-tuning`, label: "Fine-tuning", icon: "sparkles" },
         { href: `/projects/${projectId}/service-accounts`, label: "Service accounts", icon: "bot" },
         { href: `/projects/${projectId}/members`, label: "Members", icon: "users" },
         { href: `/projects/${projectId}/settings`, label: "Settings", icon: "settings" },

@@ -4,7 +4,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ArchivedBanner } from "@/components/projects/archived-banner";
 import { Playground } from "@/components/playground/playground";
-import { parsePlaygroundConfig } from "@/components/playground/types";
+import { emptyConfig, parsePlaygroundConfig } from "@/components/playground/types";
 import { loadProjectPage, pageData } from "@/lib/console/page-access";
 import { playgroundAccess } from "@/lib/playground/caller";
 import { listPlaygroundModels } from "@/lib/playground/models";
@@ -27,6 +27,8 @@ export default async function PlaygroundPage({
   const presetId = typeof sp.preset === "string" && sp.preset ? sp.preset : null;
   // "Open in playground" from the request log: a stored request as the starting setup (a preset wins).
   const requestId = !presetId && typeof sp.request === "string" && sp.request ? sp.request.slice(0, 200) : null;
+  // "Try in playground" from a fine-tuning job: a model to start with (the others win).
+  const modelParam = !presetId && !requestId && typeof sp.model === "string" && sp.model ? sp.model.slice(0, 300) : null;
 
   // The same rule the chat endpoint applies (archived projects, members when not allowed):
   // say it here instead of letting every run fail.
@@ -64,6 +66,7 @@ export default async function PlaygroundPage({
   // A stored config that no longer parses opens as an empty playground, like a missing one.
   const initialPreset = preset ? parsePlaygroundConfig(preset.config) : null;
   const fromRequest = stored?.ok ? stored.config : null;
+  const fromModel = modelParam && models.some((m) => m.id === modelParam) ? emptyConfig(modelParam) : null;
   const storedNotes = stored?.ok ? [...stored.notes] : [];
   if (fromRequest && !models.some((m) => m.id === fromRequest.model)) {
     storedNotes.unshift(`The request used ${fromRequest.model || "no model"}, which this project's playground does not offer: choose a model before running it.`);
@@ -75,7 +78,7 @@ export default async function PlaygroundPage({
       orgId={access.orgId}
       models={models}
       presets={presets}
-      initialPreset={initialPreset ?? fromRequest}
+      initialPreset={initialPreset ?? fromRequest ?? fromModel}
       initialPresetId={initialPreset ? presetId : null}
       initialPresetName={initialPreset ? preset?.name : null}
       presetNotFound={!!presetId && !initialPreset}
