@@ -101,16 +101,17 @@ export async function runLocalJob(run: JobRun) {
         step: c.step, train_loss: c.metrics.trainLoss, train_mean_token_accuracy: c.metrics.trainAccuracy,
         ...(c.metrics.validLoss !== undefined ? { valid_loss: c.metrics.validLoss, valid_mean_token_accuracy: c.metrics.validAccuracy ?? null, full_valid_loss: c.metrics.validLoss, full_valid_mean_token_accuracy: c.metrics.validAccuracy ?? null } : {}),
       };
+      // The resume point first: a job cancelled meanwhile gets no new checkpoint (this throws).
+      const previous = (await prisma.fineTuningJob.findUnique({ where: { id: job.id }, select: { resumeState: true } }))?.resumeState;
+      await advance(run, { resumeState: c.statePath, workDir });
+      // Only the latest state is needed to resume (each holds the weights and optimizer moments).
+      if (previous && previous !== c.statePath) await fs.promises.rm(previous, { force: true }).catch(() => undefined);
       await registerFineTunedModel({ id, base, projectId: job.projectId, orgId: job.orgId, jobId: job.id, served: { gguf: c.modelPath } });
       await prisma.fineTuningCheckpoint.upsert({
         where: { jobId_step: { jobId: job.id, step: c.step } },
         create: { id: newCheckpointId(), jobId: job.id, step: c.step, epoch: c.epoch, modelId: id, metrics },
         update: { modelId: id, metrics, epoch: c.epoch },
       });
-      const previous = (await prisma.fineTuningJob.findUnique({ where: { id: job.id }, select: { resumeState: true } }))?.resumeState;
-      await run.update({ resumeState: c.statePath, workDir });
-      // Only the latest state is needed to resume (each holds the weights and optimizer moments).
-      if (previous && previous !== c.statePath) await fs.promises.rm(previous, { force: true }).catch(() => undefined);
       await addEvent(job.id, `Checkpoint created at step ${c.step} (epoch ${c.epoch}): ${id}`);
     },
   });
