@@ -143,7 +143,8 @@ async function runClaimed(jobId: string, workerId: string, abort: AbortControlle
       .catch((err) => log.warn("fine-tuning lease renewal failed", { jobId, error: (err as Error).message }));
   }, RENEW_MS);
   try {
-    if (job.attempts > MAX_ATTEMPTS) {
+    // A local job that keeps dying with its server is stopped; an upstream job trains elsewhere, so a restart costs it nothing.
+    if (job.trainer === "local" && job.attempts > MAX_ATTEMPTS) {
       await fail(job, workerId, { code: "interrupted", param: null, message: `The job was interrupted ${MAX_ATTEMPTS} times (its server stopped while it trained), so it was stopped. Create a new job to try again.` });
       return;
     }
@@ -154,7 +155,10 @@ async function runClaimed(jobId: string, workerId: string, abort: AbortControlle
     if (stop) {
       if (stop.why === "cancelled") await removeResumeStates(jobWorkDir(job.id));
       if (stop.why === "shutdown") {
-        await addEvent(job.id, "Training paused: the server is shutting down. The job resumes from its last checkpoint when Gatehouse starts again.", { level: "warn" }).catch(() => undefined);
+        const message = job.trainer === "local"
+          ? "Training paused: the server is shutting down. The job resumes from its last checkpoint when Gatehouse starts again."
+          : "The server is shutting down; the job goes on at the upstream and is followed again when Gatehouse starts.";
+        await addEvent(job.id, message, { level: "warn" }).catch(() => undefined);
         await release(job.id, workerId).catch(() => undefined);
       }
       log.info("fine-tuning stopped", { jobId, why: stop.why });
