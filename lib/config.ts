@@ -80,6 +80,8 @@ export const envSchema = z
     FILES_MAX_BYTES: z.coerce.number().int().min(1).max(100 * 1024 ** 3).default(512 * 1024 ** 2),
     /** How often usage is posted to the credit ledger and budget alerts are checked. */
     BILLING_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(15_000),
+    /** Accounts one network address may create per hour (sign-up form). */
+    SIGN_UPS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
     /** Fine-tuning jobs one instance trains at once (0 = this instance trains none). */
     FINE_TUNING_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
     /** Threads a local training job computes with (default: the cores, less one for the server, at least 1). */

@@ -3,6 +3,7 @@
 import { headers } from "next/headers";
 import { z } from "zod";
 import { emailSchema, passwordSchema } from "@/lib/auth/validation";
+import { getConfig } from "@/lib/config";
 import { createUserWithPassword } from "@/lib/users/create-user";
 import { fieldErrorsOf, formToObject, type ActionResult, type ActionState } from "@/lib/actions";
 import { ServiceError } from "@/lib/errors";
@@ -16,7 +17,7 @@ const signUpSchema = z.object({
 });
 
 const g = globalThis as unknown as { __gatehouseSignUpLimit?: AttemptLimiter };
-const signUpLimit = () => (g.__gatehouseSignUpLimit ??= new AttemptLimiter(20, 60 * 60_000));
+const signUpLimit = () => (g.__gatehouseSignUpLimit ??= new AttemptLimiter(getConfig().SIGN_UPS_PER_HOUR, 60 * 60_000));
 
 /** Creates an account; the form then signs in with the same credentials. */
 export async function signUpAction(_prev: ActionState, form: FormData): Promise<ActionResult> {
