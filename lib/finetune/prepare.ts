@@ -1,6 +1,7 @@
 import "server-only";
 import { getFile, openFileContent } from "@/lib/files/files";
 import { getCatalogModel, type CatalogModel } from "@/lib/models/catalog";
+import { costMicros } from "@/lib/usage/cost";
 import { MAX_REPORTED_PROBLEMS, parseDataset, problemsText, type DatasetProblem } from "./dataset";
 import { encodeDataset, type EncodedDataset } from "./encode";
 import type { JobError } from "./jobs";
@@ -42,8 +43,9 @@ export type ValidationReport = {
 
 export type TrainingInput = { projectId: string; model: string; trainingFile: string; validationFile: string | null; hyperparameters: Hyperparameters };
 
+/** Trained tokens at a per-1M training price, rounded as every usage cost is (lib/usage/cost.ts). */
 export function trainingCostMicros(tokens: number, priceMicros: number): bigint {
-  return (BigInt(tokens) * BigInt(priceMicros) + 500_000n) / 1_000_000n;
+  return costMicros({ inputPriceMicros: priceMicros, cachedInputPriceMicros: null, outputPriceMicros: null }, { promptTokens: tokens, cachedTokens: 0, completionTokens: 0 });
 }
 
 async function readFile(input: TrainingInput, base: CatalogModel, fileId: string, param: "training_file" | "validation_file", signal?: AbortSignal) {
@@ -61,7 +63,8 @@ async function readFile(input: TrainingInput, base: CatalogModel, fileId: string
   return { encoded, report };
 }
 
-function fileError(report: FileReport, param: "training_file" | "validation_file"): JobError | null {
+/** Why a file's lines cannot be trained on: its problems by line, or too few examples. */
+export function fileError(report: Pick<FileReport, "lines" | "examples" | "problems" | "problemCount">, param: "training_file" | "validation_file"): JobError | null {
   const which = param === "training_file" ? "training" : "validation";
   if (report.problemCount > 0) {
     const n = report.problemCount;

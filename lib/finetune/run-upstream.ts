@@ -6,10 +6,10 @@ import { getFile, openFileContent, storeFile } from "@/lib/files/files";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { getCatalogModel, type CatalogModel } from "@/lib/models/catalog";
-import { MAX_REPORTED_PROBLEMS, parseDataset, problemsText } from "./dataset";
+import { parseDataset } from "./dataset";
 import { addEvent, checkpointModelName, fineTunedModelName, newCheckpointId } from "./jobs";
 import { registerFineTunedModel } from "./models";
-import { JobFailure, MIN_TRAINING_EXAMPLES } from "./prepare";
+import { fileError, JobFailure } from "./prepare";
 import { advance, chargeTraining, resultOwner, StopTraining, type JobRun } from "./run";
 import * as upstream from "./upstream";
 
@@ -27,16 +27,8 @@ async function fileBytes(projectId: string, fileId: string, which: "training" | 
   const file = await getFile(projectId, fileId);
   if (!file) throw new JobFailure({ code: `invalid_${which}_file`, param: `${which}_file`, message: `The ${which} file ${fileId} does not exist (it may have been deleted).` });
   const parsed = await parseDataset(openFileContent(file));
-  if (parsed.problemCount > 0) {
-    const n = parsed.problemCount;
-    throw new JobFailure({
-      code: `invalid_${which}_file`, param: `${which}_file`,
-      message: `The job failed due to an invalid ${which} file. ${n} of ${parsed.lines} lines ${n === 1 ? "has a problem" : "have problems"}: ${problemsText(parsed.problems.slice(0, MAX_REPORTED_PROBLEMS), n)}.`,
-    });
-  }
-  if (which === "training" && parsed.examples.length < MIN_TRAINING_EXAMPLES) {
-    throw new JobFailure({ code: "invalid_training_file", param: "training_file", message: `Training file has ${parsed.examples.length} example(s), but must have at least ${MIN_TRAINING_EXAMPLES} examples.` });
-  }
+  const error = fileError({ lines: parsed.lines, examples: parsed.examples.length, problems: parsed.problems, problemCount: parsed.problemCount }, `${which}_file`);
+  if (error) throw new JobFailure(error);
   const chunks: Buffer[] = [];
   for await (const chunk of openFileContent(file)) chunks.push(chunk as Buffer);
   return { filename: file.filename, bytes: Buffer.concat(chunks), examples: parsed.examples.length };

@@ -123,11 +123,6 @@ export async function stopFineTuningWorker() {
   await Promise.all([...s.running.values()].map((r) => r.done));
 }
 
-export function fineTuningWorkerStats() {
-  const s = g.__gatehouseFineTuning;
-  return { running: s ? [...s.running.keys()] : [] };
-}
-
 // ---- one job ----
 
 async function runClaimed(jobId: string, workerId: string, abort: AbortController) {
