@@ -7,6 +7,7 @@ import { getAuthSecret } from "@/lib/auth/secret";
 import { log } from "@/lib/log";
 import { syncCatalog } from "@/lib/models/catalog";
 import { flushUsage } from "@/lib/usage/recorder";
+import { closeSpendGuard } from "@/lib/billing/spend-guard";
 import { drain } from "@/lib/gateway/lifecycle";
 import { unloadAllLocalModels } from "@/lib/providers/local";
 import { startBillingWorker, stopBillingWorker } from "@/lib/billing/worker";
@@ -53,6 +54,8 @@ export async function boot() {
         void drain(SHUTDOWN_GRACE_MS)
           .then(() => training)
           .then(() => Promise.all([flushUsage(), unloadAllLocalModels(), stopBillingWorker()]))
+          // Tells the other instances (through Redis) that this one has nothing in flight any more.
+          .then(() => closeSpendGuard())
           // Post what was just written, so the ledger is current when the process is gone.
           .then(() => postUsageCharges())
           .catch((err) => log.error("usage flush at shutdown failed", { error: (err as Error).message }))

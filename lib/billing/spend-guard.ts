@@ -2,8 +2,10 @@ import "server-only";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { invalidateProjectPolicy } from "@/lib/gateway/policy";
+import { getConfig } from "@/lib/config";
 import { getBalance } from "./ledger";
 import { formatUsd, utcMonth } from "./money";
+import { createSharedSpend, HEARTBEAT_MS, type SharedScope } from "./shared-spend";
 
 // Hard spend limits on the request path: an organization's prepaid credit, and the monthly
 // hard caps of its budget and its projects' budgets. Before a call runs, its maximum cost is
@@ -15,9 +17,13 @@ import { formatUsd, utcMonth } from "./money";
 // What a scope may still spend = its limit − spend in the database at the last snapshot
 // − spend settled here since (not yet written, or written after the snapshot) − reservations.
 // Snapshots are re-read in the background every REFRESH_MS (and at once after console changes
-// on this instance), which is how spend on other instances is seen: with several instances,
-// each may overshoot by what the others spent since its last snapshot (bounded by REFRESH_MS
-// plus the usage flush interval).
+// on this instance).
+//
+// Several instances: with REDIS_URL set, each admission is also checked against what every
+// other instance has in flight and has written since the snapshot (shared-spend.ts), so the
+// limits hold for all instances together. Without Redis (or while it is unreachable) each
+// instance sees the others' spend only at its next snapshot, and together they may overshoot
+// by what the others spent since (bounded by REFRESH_MS plus the usage flush interval).
 
 const REFRESH_MS = 10_000;
 
@@ -39,6 +45,11 @@ type Scope = {
   /** Must be re-read before the next admission (never loaded, changed in the console, new month). */
   mustLoad: boolean;
   loading: Promise<void> | null;
+  /** With Redis: the shared spend written (f) when the snapshot was read, and the scope's key there. */
+  fAtSnapshot: bigint;
+  sharedKey: string;
+  /** With Redis: this instance's in-flight spend there is not known to be current. */
+  published: bigint;
 };
 
 export type SpendLimits = {
@@ -61,9 +72,42 @@ export class SpendRefused extends Error {
   }
 }
 
-type State = { scopes: Map<string, Scope> };
+type Shared = ReturnType<typeof createSharedSpend>;
+type State = { scopes: Map<string, Scope>; shared: Shared | null | undefined; heartbeat: ReturnType<typeof setInterval> | null };
 const g = globalThis as unknown as { __gatehouseSpend?: State };
-const state = () => (g.__gatehouseSpend ??= { scopes: new Map() });
+const state = () => (g.__gatehouseSpend ??= { scopes: new Map(), shared: undefined, heartbeat: null });
+
+/** The Redis side, when REDIS_URL is set (made on first use). */
+function shared(): Shared | null {
+  const s = state();
+  if (s.shared === undefined) {
+    const url = getConfig().REDIS_URL;
+    s.shared = url ? createSharedSpend(url) : null;
+    if (s.shared) {
+      s.heartbeat = setInterval(() => publish([...s.scopes.values()].filter((x) => x.published !== 0n || pending(x) > 0n), true), HEARTBEAT_MS);
+      s.heartbeat.unref();
+    }
+  }
+  return s.shared;
+}
+
+const pending = (scope: Scope) => scope.reserved + scope.unflushed;
+
+/** Tells the other instances what this one has in flight now (and what it wrote). Never throws. */
+function publish(scopes: Scope[], always = false, written?: Map<Scope, bigint>) {
+  const sh = state().shared;
+  if (!sh) return;
+  const updates = scopes
+    .filter((x) => x.sharedKey && (always || written?.get(x) || pending(x) !== x.published))
+    .map((x) => {
+      x.published = pending(x);
+      return { key: x.sharedKey, pending: x.published, written: written?.get(x) ?? 0n };
+    });
+  // A failure is warned about where it happens; the next change or heartbeat states it again.
+  sh.state(updates).catch(() => {
+    for (const x of scopes) x.published = -1n;
+  });
+}
 
 /** Spend of a month, from the hourly rollups, of an organization or one project. */
 async function monthSpendOf(scope: Scope, month: { start: Date; end: Date }): Promise<bigint> {
@@ -83,7 +127,7 @@ function scopeOf(kind: Kind, id: string, orgId: string): Scope {
   const key = keyOf(kind, id);
   let scope = s.scopes.get(key);
   if (!scope) {
-    scope = { kind, id, orgId, snapshot: 0n, month: "", unflushed: 0n, flushed: 0n, reserved: 0n, loadedAt: 0, mustLoad: true, loading: null };
+    scope = { kind, id, orgId, snapshot: 0n, month: "", unflushed: 0n, flushed: 0n, reserved: 0n, loadedAt: 0, mustLoad: true, loading: null, fAtSnapshot: 0n, sharedKey: "", published: 0n };
     s.scopes.set(key, scope);
   }
   return scope;
@@ -92,6 +136,17 @@ function scopeOf(kind: Kind, id: string, orgId: string): Scope {
 async function load(scope: Scope) {
   const month = utcMonth(new Date());
   const flushedBefore = scope.flushed;
+  const sh = shared();
+  const sharedKey = sh ? sh.keyOf(scope.orgId, scope.kind === "credit" ? "credit" : `${scope.kind}:${scope.id}:${month.month}`) : "";
+  // Read before the database: spend written in between is then counted twice, never missed.
+  let fAtSnapshot = 0n;
+  if (sh) {
+    try {
+      fAtSnapshot = await sh.flushed(sharedKey);
+    } catch {
+      fAtSnapshot = -1n; // Redis unreachable: this snapshot is checked on this instance only
+    }
+  }
   const value = scope.kind === "credit" ? (await getBalance(scope.id)).availableMicros : await monthSpendOf(scope, month);
   // Spend written before the read began is in `value` now; spend written while it ran may be
   // in both (counted twice until the next snapshot): the guard errs on the side of refusing.
@@ -102,6 +157,9 @@ async function load(scope: Scope) {
     scope.flushed = 0n;
   }
   scope.snapshot = value;
+  scope.fAtSnapshot = fAtSnapshot;
+  if (scope.sharedKey !== sharedKey) scope.published = 0n;
+  scope.sharedKey = fAtSnapshot < 0n ? "" : sharedKey;
   scope.month = month.month;
   scope.loadedAt = Date.now();
   scope.mustLoad = false;
@@ -156,7 +214,32 @@ export async function reserveSpend(limits: SpendLimits, amount: bigint): Promise
     if (left <= 0n || amount > left) throw new SpendRefused(MESSAGES[scope.kind](cap), scope.kind);
   }
   for (const [scope] of wanted) scope.reserved += amount;
-  return { scopes: wanted.map(([s]) => s), amount, settled: false };
+  const reservation: SpendReservation = { scopes: wanted.map(([s]) => s), amount, settled: false };
+  // Then the other instances' spend. Reserved here first: concurrent requests of this instance
+  // each state all that is in flight here, so the last of them to reach Redis is never short.
+  const sh = state().shared;
+  const sharedScopes = wanted.filter(([scope]) => scope.sharedKey);
+  if (sh && sharedScopes.length) {
+    const asked: SharedScope[] = sharedScopes.map(([scope, cap]) => ({
+      key: scope.sharedKey,
+      left: scope.kind === "credit" ? scope.snapshot : (cap as bigint) - scope.snapshot,
+      fAtSnapshot: scope.fAtSnapshot,
+      pending: pending(scope),
+    }));
+    let refused = 0;
+    try {
+      refused = await sh.admit(asked);
+      for (const [scope] of sharedScopes) if (!refused) scope.published = asked.find((a) => a.key === scope.sharedKey)!.pending;
+    } catch {
+      // Redis unreachable (warned about where it failed): this instance's own check stands.
+    }
+    if (refused) {
+      settleSpend(reservation, limits.orgId, limits.projectId, 0n);
+      const [scope, cap] = sharedScopes[refused - 1];
+      throw new SpendRefused(MESSAGES[scope.kind](cap), scope.kind);
+    }
+  }
+  return reservation;
 }
 
 /** Scopes that exist for a request of this organization and project. */
@@ -171,12 +254,15 @@ export function settleSpend(reservation: SpendReservation | null, orgId: string,
     reservation.settled = true;
     for (const scope of reservation.scopes) scope.reserved -= reservation.amount;
   }
-  if (cost > 0n) for (const scope of scopesFor(orgId, projectId)) scope.unflushed += cost;
+  const scopes = scopesFor(orgId, projectId);
+  if (cost > 0n) for (const scope of scopes) scope.unflushed += cost;
+  publish(scopes);
 }
 
 /** The usage recorder wrote these events (or gave up on them): they are in the database now. */
 export function spendWritten(events: readonly { orgId: string; projectId: string; costMicros: bigint }[]) {
   if (!state().scopes.size) return;
+  const written = new Map<Scope, bigint>();
   for (const e of events) {
     if (e.costMicros <= 0n) continue;
     for (const scope of scopesFor(e.orgId, e.projectId)) {
@@ -184,8 +270,11 @@ export function spendWritten(events: readonly { orgId: string; projectId: string
       // A scope first read after the call settled never counted it as unflushed.
       if (scope.unflushed < 0n) scope.unflushed = 0n;
       scope.flushed += e.costMicros;
+      written.set(scope, (written.get(scope) ?? 0n) + e.costMicros);
     }
   }
+  // In one script: the spend moves from this instance's figure to the written total at once.
+  publish([...written.keys()], false, written);
 }
 
 /** Console changes (credit, budgets) apply to the next request on this instance. */
@@ -205,4 +294,14 @@ export function spendState(kind: Kind, id: string) {
 /** Forgets every scope (tests that switch databases). */
 export function resetSpendGuard() {
   state().scopes.clear();
+}
+
+/** Stops the heartbeat and closes the Redis connection (shutdown, tests). */
+export async function closeSpendGuard() {
+  const s = state();
+  if (s.heartbeat) clearInterval(s.heartbeat);
+  s.heartbeat = null;
+  const sh = s.shared;
+  s.shared = undefined;
+  await sh?.close();
 }

@@ -134,13 +134,13 @@ redis.call('HINCRBY', KEYS[1], 'T', new - old)
 return 1
 `;
 
-type Script = { lua: string; sha: string };
-const script = (lua: string): Script => ({ lua, sha: crypto.createHash("sha1").update(lua).digest("hex") });
+export type Script = { lua: string; sha: string };
+export const script = (lua: string): Script => ({ lua, sha: crypto.createHash("sha1").update(lua).digest("hex") });
 const ADMIT = script(ADMIT_LUA);
 const RECONCILE = script(RECONCILE_LUA);
 
 /** EVALSHA, loading the script with EVAL when this Redis has not seen it yet (or restarted). */
-async function run(client: Redis, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+export async function run(client: Redis, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
   try {
     return await client.evalsha(s.sha, keys.length, ...keys, ...args);
   } catch (err) {
