@@ -61,7 +61,13 @@ export type SpendLimits = {
   projectCapMicros: bigint | null;
 };
 
-export type SpendReservation = { scopes: Scope[]; amount: bigint; settled: boolean };
+export type SpendReservation = {
+  scopes: Scope[];
+  amount: bigint;
+  settled: boolean;
+  /** With Redis: the check against the other instances, still running (see confirmSpend). */
+  shared: Promise<SpendRefused | null> | null;
+};
 
 export class SpendRefused extends Error {
   constructor(
@@ -214,9 +220,11 @@ export async function reserveSpend(limits: SpendLimits, amount: bigint): Promise
     if (left <= 0n || amount > left) throw new SpendRefused(MESSAGES[scope.kind](cap), scope.kind);
   }
   for (const [scope] of wanted) scope.reserved += amount;
-  const reservation: SpendReservation = { scopes: wanted.map(([s]) => s), amount, settled: false };
-  // Then the other instances' spend. Reserved here first: concurrent requests of this instance
-  // each state all that is in flight here, so the last of them to reach Redis is never short.
+  const reservation: SpendReservation = { scopes: wanted.map(([s]) => s), amount, settled: false, shared: null };
+  // Then the other instances' spend, in Redis. Reserved here first: concurrent requests of this
+  // instance each state all that is in flight here, so the last to reach Redis is never short.
+  // The caller awaits the answer (confirmSpend) after its other admission checks, which run
+  // meanwhile.
   const sh = state().shared;
   const sharedScopes = wanted.filter(([scope]) => scope.sharedKey);
   if (sh && sharedScopes.length) {
@@ -226,20 +234,31 @@ export async function reserveSpend(limits: SpendLimits, amount: bigint): Promise
       fAtSnapshot: scope.fAtSnapshot,
       pending: pending(scope),
     }));
-    let refused = 0;
-    try {
-      refused = await sh.admit(asked);
-      for (const [scope] of sharedScopes) if (!refused) scope.published = asked.find((a) => a.key === scope.sharedKey)!.pending;
-    } catch {
+    reservation.shared = sh.admit(asked).then(
+      (refused) => {
+        if (!refused) {
+          sharedScopes.forEach(([scope], i) => (scope.published = asked[i].pending));
+          return null;
+        }
+        const [scope, cap] = sharedScopes[refused - 1];
+        return new SpendRefused(MESSAGES[scope.kind](cap), scope.kind);
+      },
       // Redis unreachable (warned about where it failed): this instance's own check stands.
-    }
-    if (refused) {
-      settleSpend(reservation, limits.orgId, limits.projectId, 0n);
-      const [scope, cap] = sharedScopes[refused - 1];
-      throw new SpendRefused(MESSAGES[scope.kind](cap), scope.kind);
-    }
+      () => null,
+    );
   }
   return reservation;
+}
+
+/**
+ * Waits for a reservation's check against the other instances. When it was refused there, the
+ * reservation is released and the refusal thrown (SpendRefused), as reserveSpend would have.
+ */
+export async function confirmSpend(reservation: SpendReservation | null, orgId: string, projectId: string): Promise<void> {
+  const refused = reservation?.shared ? await reservation.shared : null;
+  if (!refused) return;
+  settleSpend(reservation, orgId, projectId, 0n);
+  throw refused;
 }
 
 /** Scopes that exist for a request of this organization and project. */

@@ -3,7 +3,7 @@ import { getCatalogModel, modelUsableBy, type CatalogModel } from "@/lib/models/
 import { getRateLimiter, rateLimitHeaders, type Admission, type LimitSpec, type Reservation } from "@/lib/limits/rate-limiter";
 import { insufficientQuota, invalidRequest, modelNotFound, OpenAIError, overloaded, permissionDenied, rateLimited } from "@/lib/openai/errors";
 import { log } from "@/lib/log";
-import { reserveSpend, settleSpend, SpendRefused, type SpendReservation } from "@/lib/billing/spend-guard";
+import { confirmSpend, reserveSpend, settleSpend, SpendRefused, type SpendReservation } from "@/lib/billing/spend-guard";
 import { parseJsonBody } from "@/lib/openai/schemas";
 import { getProvider } from "@/lib/providers/registry";
 import type { ModelCapability, Usage } from "@/lib/providers/types";
@@ -77,27 +77,42 @@ export async function resolveModel(ctx: GatewayContext, modelId: string, needs: 
  * the x-ratelimit-* headers; throws 429.
  */
 export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId: string, tokens: number, maxCost: bigint): Promise<Omit<AdmittedCall, "model">> {
+  const { orgId, projectId } = ctx.key;
   let spend: SpendReservation | null;
   try {
-    spend = await reserveSpend({ orgId: ctx.key.orgId, projectId: ctx.key.projectId, ...policy.spend }, maxCost);
+    spend = await reserveSpend({ orgId, projectId, ...policy.spend }, maxCost);
   } catch (err) {
-    if (!(err instanceof SpendRefused)) {
-      // The credit or budget could not be read (the database is unreachable): refuse for now
-      // rather than let spend through unchecked.
-      log.warn("spend check failed", { requestId: ctx.requestId, error: (err as Error).message });
-      throw overloaded("Gatehouse cannot check your organization's credit and budgets right now. Retry in a few seconds.", 5);
-    }
-    metrics().rateLimited.inc({ model: modelId, kind: "quota" });
-    // Retrying will not help until someone adds credit or raises the budget.
-    ctx.headers.set("x-should-retry", "false");
-    throw insufficientQuota(err.message);
+    throw spendRefusal(ctx, modelId, err);
   }
+  let reservations: Reservation[];
   try {
-    return { reservations: await admitRate(ctx, policy, modelId, tokens), spend };
+    reservations = await admitRate(ctx, policy, modelId, tokens);
   } catch (err) {
-    settleSpend(spend, ctx.key.orgId, ctx.key.projectId, 0n);
+    settleSpend(spend, orgId, projectId, 0n);
     throw err;
   }
+  // With several instances, the spend check against the others ran beside the rate limits.
+  try {
+    await confirmSpend(spend, orgId, projectId);
+  } catch (err) {
+    const limiter = getRateLimiter();
+    await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
+    throw spendRefusal(ctx, modelId, err);
+  }
+  return { reservations, spend };
+}
+
+function spendRefusal(ctx: GatewayContext, modelId: string, err: unknown): OpenAIError {
+  if (!(err instanceof SpendRefused)) {
+    // The credit or budget could not be read (the database is unreachable): refuse for now
+    // rather than let spend through unchecked.
+    log.warn("spend check failed", { requestId: ctx.requestId, error: (err as Error).message });
+    return overloaded("Gatehouse cannot check your organization's credit and budgets right now. Retry in a few seconds.", 5);
+  }
+  metrics().rateLimited.inc({ model: modelId, kind: "quota" });
+  // Retrying will not help until someone adds credit or raises the budget.
+  ctx.headers.set("x-should-retry", "false");
+  return insufficientQuota(err.message);
 }
 
 async function admitRate(ctx: GatewayContext, policy: ProjectPolicy, modelId: string, tokens: number): Promise<Reservation[]> {
