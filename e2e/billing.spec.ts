@@ -1,8 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import OpenAI from "openai";
-import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, signIn, signUp, uniqueEmail } from "./support";
+import { expect, test } from "@playwright/test";
+import { PASSWORD, shot, signIn, signUp, uniqueEmail } from "./support";
 
 // Billing in the console: an administrator creates a redemption code, an organization owner
 // redeems it and sees the balance grow by exactly its amount; a project's monthly hard cap set
@@ -11,15 +9,6 @@ import { PASSWORD, signIn, signUp, uniqueEmail } from "./support";
 // billing without a single form.
 
 const MODEL = "stories260K";
-const SHOTS = process.env.BILLING_SHOTS_DIR ?? "/tmp/shots";
-
-async function snap(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  // From the top: the sticky sidebar and header are drawn where the viewport is.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SHOTS, `billing-${name}.png`), fullPage: true });
-}
-
 /** "$12.25" / "$0.000123" / "$1,250.50" → micro-dollars, exactly. */
 function micros(text: string): bigint {
   const m = /(-?)\$([\d,]+)\.(\d{2,6})/.exec(text);
@@ -64,7 +53,7 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   await admin.getByTestId("copy-codes-button").click();
   const code = await admin.evaluate(() => navigator.clipboard.readText());
   expect(code).toBe(await codes.inputValue());
-  await snap(admin, "codes-dialog");
+  await shot(admin, "billing-codes-dialog");
   // The codes stay on screen until Done: Escape does not throw them away.
   await admin.keyboard.press("Escape");
   await expect(codes).toBeVisible();
@@ -118,7 +107,7 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   await expect(admin.getByTestId("post-credit-confirm")).toHaveCount(0);
   await owner.reload();
   await expect(balance).toHaveText(usd(before + 8_750_000n));
-  await snap(admin, "admin");
+  await shot(admin, "billing-admin");
 
   // ---- A key of the default project. ----
   await owner.goto(`/projects/${projectId}/api-keys`);
@@ -159,11 +148,11 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
 
   await owner.reload();
   await expect(owner.getByTestId("budget-reached")).toBeVisible();
-  await snap(owner, "page-light");
+  await shot(owner, "billing-page-light");
   await owner.emulateMedia({ colorScheme: "dark" });
   await owner.reload();
   await expect(owner.locator("html")).toHaveClass(/dark/);
-  await snap(owner, "page-dark");
+  await shot(owner, "billing-page-dark");
   await owner.emulateMedia({ colorScheme: "light" });
 
   // Raising the cap lets requests through again, on the next request.
@@ -189,7 +178,7 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   await owner.reload();
   await expect(balance).toBeVisible();
   expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await snap(owner, "page-phone");
+  await shot(owner, "billing-page-phone");
   await owner.setViewportSize({ width: 1280, height: 900 });
 
   // ---- This month's statement lists the usage once it is posted to the ledger. ----
@@ -216,14 +205,14 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   const credits = micros(await owner.getByTestId("statement-credits-total").innerText());
   const usage = micros(await owner.getByTestId("statement-usage-total").innerText());
   expect(micros(await owner.getByTestId("statement-closing").innerText())).toBe(opening + credits + usage);
-  await snap(owner, "statement");
+  await shot(owner, "billing-statement");
   // Printed, the statement is all there is: no sidebar, header or buttons.
   await owner.emulateMedia({ media: "print" });
   await expect(owner.getByTestId("sidebar")).toBeHidden();
   await expect(owner.getByTestId("console-header")).toBeHidden();
   await expect(owner.getByTestId("print-statement")).toBeHidden();
   await expect(owner.getByTestId("statement")).toBeVisible();
-  await snap(owner, "statement-print");
+  await shot(owner, "billing-statement-print");
   await owner.emulateMedia({ media: "screen" });
 
   // A bad month in the address is a clear message, never a 500.
@@ -232,7 +221,7 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
     expect(res?.status(), bad).toBeLessThan(500);
     await expect(owner.getByTestId("statement-bad-month")).toBeVisible();
   }
-  await snap(owner, "statement-bad-month");
+  await shot(owner, "billing-statement-bad-month");
 
   // The usage is on the ledger too, under its filter.
   await owner.goto(billingUrl);
@@ -252,7 +241,7 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   expect(pairs.length).toBeGreaterThanOrEqual(2); // input and output at least
   const scaled = (dollars: string, scale: number) => Math.round(Number(dollars.replace(/,/g, "")) * scale);
   for (const [, perMillion, perThousand] of pairs) expect(scaled(perThousand, 1e9)).toBe(scaled(perMillion, 1e6));
-  await snap(owner, "pricing");
+  await shot(owner, "billing-pricing");
 
   // ---- A reader sees billing, without a single form. ----
   await owner.goto(`/orgs/${orgId}/members`);
@@ -280,7 +269,7 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   await expect(reader.locator("main input, main textarea, main select")).toHaveCount(0);
   await expect(reader.getByTestId("edit-budget-button")).toHaveCount(0);
   await expect(reader.getByTestId("no-payment-provider")).toBeVisible();
-  await snap(reader, "page-reader");
+  await shot(reader, "billing-page-reader");
 
   await adminContext.close();
   await ownerContext.close();

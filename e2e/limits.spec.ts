@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import { expect, test, type Page, type Request } from "@playwright/test";
-import { PASSWORD, signIn, signUp, uniqueEmail } from "./support";
+import { expect, test, type Request } from "@playwright/test";
+import { PASSWORD, shot, shotPath, signIn, signUp, uniqueEmail } from "./support";
 
 // The organization's Limits page: an owner overrides a project's limits and a key's own RPM,
 // and the API applies them at once; a reader sees the same page without any way to change it
@@ -9,14 +8,6 @@ import { PASSWORD, signIn, signUp, uniqueEmail } from "./support";
 const ADMIN_EMAIL = "e2e-admin@example.com";
 const ADMIN_PASSWORD = "e2e-admin-password-1";
 const MODEL = "stories260K";
-const SHOTS = "/tmp/shots";
-
-async function shoot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SHOTS}/limits-${name}.png`, fullPage: opts.fullPage ?? true });
-}
-
 async function chat(baseURL: string, key: string) {
   const res = await fetch(`${baseURL}/v1/chat/completions`, {
     method: "POST",
@@ -79,7 +70,7 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   await dialog.getByTestId("override-rpm-input").fill(String(tierRpm + 1));
   await dialog.getByTestId("override-submit").click();
   await expect(dialog.getByText(new RegExp(`At most ${tierRpm.toLocaleString("en-US")}: the organization's tier 1 RPM`))).toBeVisible();
-  await owner.screenshot({ path: `${SHOTS}/limits-override-error.png` });
+  await owner.screenshot({ path: shotPath("limits-override-error") });
   await dialog.getByTestId("override-rpm-input").fill("60");
   await dialog.getByTestId("override-submit").click();
   await expect(dialog).toBeHidden();
@@ -105,7 +96,7 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   // Above the project's limit for every model: accepted, but the dialog says it does nothing.
   await keyDialog.getByTestId("key-limit-rpm-input").fill("1000");
   await expect(keyDialog.getByTestId("key-limit-no-effect")).toBeVisible();
-  await owner.screenshot({ path: `${SHOTS}/limits-key-dialog.png` });
+  await owner.screenshot({ path: shotPath("limits-key-dialog") });
   await keyDialog.getByTestId("key-limit-rpm-input").fill("5");
   await expect(keyDialog.getByTestId("key-limit-no-effect")).toHaveCount(0);
   await keyDialog.getByTestId("key-limits-submit").click();
@@ -122,20 +113,20 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   await owner.setViewportSize({ width: 1280, height: 900 });
   await owner.reload(); // without the toasts
   await expect(owner.getByTestId("current-tier")).toBeVisible();
-  await shoot(owner, "owner-light");
+  await shot(owner, "limits-owner-light");
   await owner.emulateMedia({ colorScheme: "dark" });
   await owner.reload();
   await expect(owner.getByTestId("current-tier")).toBeVisible();
-  await shoot(owner, "owner-dark");
+  await shot(owner, "limits-owner-dark");
   await owner.emulateMedia({ colorScheme: "light" });
   await owner.setViewportSize({ width: 390, height: 844 });
   await owner.reload();
   await expect(owner.getByTestId("current-tier")).toBeVisible();
   // Wide tables scroll inside themselves: the page itself never scrolls sideways.
   expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await shoot(owner, "phone");
+  await shot(owner, "limits-phone");
   await owner.getByTestId("key-limits-table").scrollIntoViewIfNeeded();
-  await owner.screenshot({ path: `${SHOTS}/limits-phone-keys.png` });
+  await owner.screenshot({ path: shotPath("limits-phone-keys") });
   await owner.setViewportSize({ width: 1280, height: 900 });
 
   // Invite a reader who is a member (not an owner) of the project.
@@ -176,7 +167,7 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   }
   await expect(reader.locator("main section form")).toHaveCount(0);
   await expect(reader.locator("main section button")).toHaveCount(0);
-  await shoot(reader, "reader");
+  await shot(reader, "limits-reader");
 
   // A forged key-limit change with the reader's session is refused by the server.
   const forged = await readerContext.request.post(setKeyRequest!.url(), {
@@ -199,7 +190,7 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   expect((await chat(baseURL!, secret)).limit).toBe("60");
   await overridden.getByTestId("remove-override-button").click();
   await expect(owner.getByRole("alertdialog")).toContainText(MODEL);
-  await shoot(owner, "remove-confirm", { fullPage: false });
+  await shot(owner, "limits-remove-confirm", { fullPage: false });
   await owner.getByTestId("confirm-remove-override").click();
   await expect(project.getByTestId("project-limits-summary")).toContainText("No overrides");
   expect((await chat(baseURL!, secret)).limit).toBe(String(tierRpm));
@@ -225,12 +216,12 @@ test("an administrator edits tier requirements, with errors shown inline", async
   await expect(row(3).getByText(/Tier 2 already requires \$/)).toBeVisible();
   await expect(row(3).getByTestId("tier-requirement-paid")).toHaveValue(String(Math.max(0, paid2 - 1)));
   const section = page.locator('section[aria-labelledby="tier-requirements-heading"]');
-  await section.screenshot({ path: `${SHOTS}/limits-admin-requirements-order.png` });
+  await section.screenshot({ path: shotPath("limits-admin-requirements-order") });
   await row(3).getByTestId("tier-requirement-days").fill("soon");
   await row(3).getByTestId("save-tier-requirement-button").click();
   await expect(row(3).getByText(/whole number of days/)).toBeVisible();
-  await section.screenshot({ path: `${SHOTS}/limits-admin-requirements.png` });
-  await page.screenshot({ path: `${SHOTS}/limits-admin-page.png`, fullPage: true });
+  await section.screenshot({ path: shotPath("limits-admin-requirements") });
+  await page.screenshot({ path: shotPath("limits-admin-page"), fullPage: true });
 
   // A valid change is saved and shown after a reload; then put back.
   const raised = (Number(paid3) + 5).toFixed(2);

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import OpenAI from "openai";
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_API_KEY, signIn } from "./support";
+import { E2E_API_KEY, shot, signIn } from "./support";
 
 // The organization's request log: real API calls (the official SDK against the tiny local
 // model) show up as rows with the tokens the responses reported; the drawer shows what was
@@ -9,12 +9,6 @@ import { E2E_API_KEY, signIn } from "./support";
 // playground's request ids link back to the log.
 
 const MODEL = "stories260K";
-const SHOTS = process.env.SHOTS_DIR ?? "/tmp/shots";
-
-async function shoot(page: Page, name: string, fullPage = true) {
-  await page.screenshot({ path: `${SHOTS}/requests-${name}.png`, fullPage });
-}
-
 const row = (page: Page, requestId: string) => page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`);
 
 test("API requests in the request log: rows, filters, the drawer, and back into the playground", async ({ page, baseURL }) => {
@@ -104,7 +98,7 @@ test("API requests in the request log: rows, filters, the drawer, and back into 
   const order = await page.getByTestId("request-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-request-id")));
   expect(order.indexOf(streamId)).toBeLessThan(order.indexOf(chatId));
   expect(order.indexOf(chatId)).toBeLessThan(order.indexOf(errorId));
-  await shoot(page, "list");
+  await shot(page, "requests-list");
 
   // Status filter: only client errors.
   await page.getByTestId("requests-status-select").selectOption("4xx");
@@ -147,19 +141,19 @@ test("API requests in the request log: rows, filters, the drawer, and back into 
   }
   await expect(drawer.getByTestId("cost-recorded")).toHaveText(/^\$\d/);
   await expect(drawer.getByTestId("cost-line")).toHaveCount(3);
-  await shoot(page, "drawer-light", false);
+  await shot(page, "requests-drawer-light", { fullPage: false });
   await drawer.getByTestId("response-headers-section").scrollIntoViewIfNeeded();
-  await shoot(page, "drawer-bodies-light", false);
+  await shot(page, "requests-drawer-bodies-light", { fullPage: false });
   await page.emulateMedia({ colorScheme: "dark" });
   await expect(page.locator("html")).toHaveClass(/dark/);
-  await shoot(page, "drawer-bodies-dark", false);
+  await shot(page, "requests-drawer-bodies-dark", { fullPage: false });
   await drawer.getByTestId("request-overview").scrollIntoViewIfNeeded();
-  await shoot(page, "drawer-dark", false);
+  await shot(page, "requests-drawer-dark", { fullPage: false });
   await page.emulateMedia({ colorScheme: "light" });
   // The whole drawer at once, for review.
   const viewport = page.viewportSize()!;
   await page.setViewportSize({ width: viewport.width, height: 2400 });
-  await shoot(page, "drawer-full", false);
+  await shot(page, "requests-drawer-full", { fullPage: false });
   await page.setViewportSize(viewport);
 
   // Linkable: a reload opens the same request.
@@ -192,7 +186,7 @@ test("API requests in the request log: rows, filters, the drawer, and back into 
   await expect(page.locator('[data-testid="message-editor"][data-role="user"]')).toHaveValue(prompt);
   await expect(page.getByTestId("param-max-tokens")).toHaveValue("8");
   await expect(page.getByTestId("param-seed")).toHaveValue("3");
-  await shoot(page, "playground-from-request");
+  await shot(page, "requests-playground-from-request");
 
   // Run it: the answer's request id links to the log, which shows the run once it is written.
   await page.getByTestId("run-button").click();
@@ -223,10 +217,10 @@ test("API requests in the request log: rows, filters, the drawer, and back into 
   await expect(row(page, chatId)).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(1);
-  await shoot(page, "phone");
+  await shot(page, "requests-phone");
   await row(page, chatId).getByTestId("request-open").click();
   await expect(page.getByTestId("request-detail")).toBeVisible();
-  await shoot(page, "drawer-phone", false);
+  await shot(page, "requests-drawer-phone", { fullPage: false });
 });
 
 test("Load more pages through the log; filters that match nothing show the empty state", async ({ page, baseURL }) => {
@@ -273,10 +267,10 @@ test("Load more pages through the log; filters that match nothing show the empty
   // A filter that matches nothing: the empty state, with a way back.
   await page.goto(`${logUrl}?range=1h&code=no_such_code_at_all`);
   await expect(page.getByTestId("requests-empty")).toContainText("Nothing matches these filters");
-  await shoot(page, "empty");
+  await shot(page, "requests-empty");
   await page.getByTestId("requests-empty-clear").click();
   await page.waitForURL((url) => !url.search.includes("code="));
   await expect(page.getByTestId("request-row").first()).toBeVisible();
   await page.emulateMedia({ colorScheme: "dark" });
-  await shoot(page, "list-dark");
+  await shot(page, "requests-list-dark");
 });

@@ -27,9 +27,14 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Saves a full-page screenshot under screenshots/ for review. */
-export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+/** Where a screenshot for review goes: screenshots/<name>.png. */
+export const shotPath = (name: string) => `screenshots/${name}.png`;
+
+/** Saves a screenshot for review (the whole page unless `fullPage: false`), from the top of the page. */
+export async function shot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}) {
+  // The sticky sidebar and header are drawn where the viewport is.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: shotPath(name), fullPage });
 }
 
 /** The bootstrap admin's API key the e2e server is started with (scripts/e2e-server.mjs). */

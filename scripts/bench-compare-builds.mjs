@@ -5,9 +5,10 @@
 // them in rotating blocks at concurrency 1, so machine noise falls on both alike. Prints p50,
 // p90 and p99 of each, and this build's figures as ratios to the base's.
 //
-//   npm run build && node scripts/bench-compare-builds.mjs --base ../base [--n 4000]
+//   npm run build && node scripts/bench-compare-builds.mjs --base ../base [--n 4000] [--redis]
 //
-// Ports 3310-3313. Env: BENCH_LATENCY_N overrides --n.
+// With --redis both use the Redis rate limiter and shared spend checks (BENCH_REDIS_URL,
+// default redis://127.0.0.1:6379). Ports 3310-3313. Env: BENCH_LATENCY_N overrides --n.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,7 +34,12 @@ const body = { model: MODEL, messages: [{ role: "user", content: "Say hello." }]
 const headers = { "accept-encoding": "gzip, deflate", "user-agent": "OpenAI/JS 7.57.0", authorization: `Bearer ${BENCH_API_KEY}` };
 
 const upstream = await startFakeUpstream({ streamChunks: 16, chunkDelayMs: 1 });
-const env = { UPSTREAM_BASE_URL: upstream.baseUrl, UPSTREAM_API_KEY: "sk-upstream-bench", UPSTREAM_MODELS: `${MODEL}=${UPSTREAM_MODEL}` };
+const env = {
+  UPSTREAM_BASE_URL: upstream.baseUrl,
+  UPSTREAM_API_KEY: "sk-upstream-bench",
+  UPSTREAM_MODELS: `${MODEL}=${UPSTREAM_MODEL}`,
+  ...(argv.includes("--redis") ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379" } : {}),
+};
 const sides = [
   { name: "base", cwd: path.resolve(base), port: 3310 },
   { name: "this build", cwd: process.cwd(), port: 3312 },
@@ -53,7 +59,7 @@ try {
     side.agent = agentFor(1);
     side.samples = [];
   }
-  console.log(`# ${N} requests per build, ${ROUNDS} alternating blocks, concurrency 1; load average at start ${loadAverage()}`);
+  console.log(`# ${N} requests per build, ${ROUNDS} alternating blocks, concurrency 1, ${env.REDIS_URL ? "Redis limiter and spend checks" : "in-memory limiter"}; load average at start ${loadAverage()}`);
   for (const side of sides) await sequential(side.agent, side.spec, 500); // warm-up
   const direct = { port: upstream.port, path: "/v1/chat/completions", headers: { ...headers, authorization: "Bearer sk-upstream-bench" }, body: { ...body, model: UPSTREAM_MODEL } };
   const directAgent = agentFor(1);
