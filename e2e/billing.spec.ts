@@ -239,6 +239,8 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
   // agree with each other (per 1K = per 1M / 1000, exactly) rather than fixed values.
   const pairs = [...(await priced.innerText()).matchAll(/\$([\d,.]+) \/ 1M\s*\$([\d,.]+) \/ 1K/g)];
   expect(pairs.length).toBeGreaterThanOrEqual(2); // input and output at least
+  // The training price (fine-tuning), or that the model cannot be fine-tuned.
+  await expect(priced.getByTestId("training-price")).toHaveText(/\$[\d,.]+ \/ 1M|Not offered/);
   const scaled = (dollars: string, scale: number) => Math.round(Number(dollars.replace(/,/g, "")) * scale);
   for (const [, perMillion, perThousand] of pairs) expect(scaled(perThousand, 1e9)).toBe(scaled(perMillion, 1e6));
   await shot(owner, "billing-pricing");

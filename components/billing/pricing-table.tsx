@@ -51,7 +51,7 @@ function SortHead({ label, value, sort, href, className }: { label: string; valu
   );
 }
 
-/** Prices of one kind of model: chat (input, cached input, output) or embeddings (input only). */
+/** Prices of one kind of model: chat (input, cached input, output, training) or embeddings (input only). */
 export function PricingTable({
   kind,
   models,
@@ -74,7 +74,8 @@ export function PricingTable({
             <TableHead>Capabilities</TableHead>
             <SortHead label="Input" value="input" sort={sort} href={sortHref} className="text-right" />
             {chat && <TableHead className="text-right">Cached input</TableHead>}
-            {chat && <SortHead label="Output" value="output" sort={sort} href={sortHref} className="pr-4 text-right" />}
+            {chat && <SortHead label="Output" value="output" sort={sort} href={sortHref} className="text-right" />}
+            {chat && <TableHead className="pr-4 text-right">Training</TableHead>}
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -107,8 +108,13 @@ export function PricingTable({
                   </TableCell>
                 )}
                 {chat && (
-                  <TableCell className="pr-4 text-right">
+                  <TableCell className="text-right">
                     <Price micros={m.outputPriceMicros} />
+                  </TableCell>
+                )}
+                {chat && (
+                  <TableCell className="pr-4 text-right" data-testid="training-price">
+                    <Price micros={m.trainingPriceMicros} fallback="Not offered" />
                   </TableCell>
                 )}
               </TableRow>

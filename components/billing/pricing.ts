@@ -8,6 +8,8 @@ export type PricingModel = {
   inputPriceMicros: number | null;
   cachedInputPriceMicros: number | null;
   outputPriceMicros: number | null;
+  /** Fine-tuning, per trained token; null: the model cannot be fine-tuned. */
+  trainingPriceMicros: number | null;
 };
 
 export type PricingSort = "id" | "input" | "output";

@@ -26,6 +26,8 @@ import { createSharedSpend, HEARTBEAT_MS, type SharedScope } from "./shared-spen
 // by what the others spent since (bounded by REFRESH_MS plus the usage flush interval).
 
 const REFRESH_MS = 10_000;
+/** How long changes that only lower this instance's spend in flight wait to be told to Redis. */
+const PUBLISH_MS = 25;
 
 type Kind = "credit" | "org" | "project";
 
@@ -79,9 +81,16 @@ export class SpendRefused extends Error {
 }
 
 type Shared = ReturnType<typeof createSharedSpend>;
-type State = { scopes: Map<string, Scope>; shared: Shared | null | undefined; heartbeat: ReturnType<typeof setInterval> | null };
+type State = {
+  scopes: Map<string, Scope>;
+  shared: Shared | null | undefined;
+  heartbeat: ReturnType<typeof setInterval> | null;
+  /** Scopes to state in Redis at the next publish, with the spend written since. */
+  dirty: Map<Scope, bigint>;
+  publishing: ReturnType<typeof setTimeout> | null;
+};
 const g = globalThis as unknown as { __gatehouseSpend?: State };
-const state = () => (g.__gatehouseSpend ??= { scopes: new Map(), shared: undefined, heartbeat: null });
+const state = () => (g.__gatehouseSpend ??= { scopes: new Map(), shared: undefined, heartbeat: null, dirty: new Map(), publishing: null });
 
 /** The Redis side, when REDIS_URL is set (made on first use). */
 function shared(): Shared | null {
@@ -97,21 +106,47 @@ function shared(): Shared | null {
   return s.shared;
 }
 
-const pending = (scope: Scope) => scope.reserved + scope.unflushed;
+/**
+ * What this instance has in flight for the others: reservations, spend settled and not yet
+ * written, and spend written whose move to Redis' written total (f) is still to be published.
+ */
+const pending = (scope: Scope) => scope.reserved + scope.unflushed + (state().dirty.get(scope) ?? 0n);
 
-/** Tells the other instances what this one has in flight now (and what it wrote). Never throws. */
+/**
+ * Tells the other instances what this one has in flight (and what it wrote), PUBLISH_MS later,
+ * in one script for every scope changed meanwhile. Waiting is safe: what is in flight only
+ * grows through admissions, which state it themselves; settling and writing make it smaller,
+ * so until they are published the others count this instance's spend twice, never not at all.
+ */
 function publish(scopes: Scope[], always = false, written?: Map<Scope, bigint>) {
-  const sh = state().shared;
-  if (!sh) return;
-  const updates = scopes
-    .filter((x) => x.sharedKey && (always || written?.get(x) || pending(x) !== x.published))
-    .map((x) => {
-      x.published = pending(x);
-      return { key: x.sharedKey, pending: x.published, written: written?.get(x) ?? 0n };
-    });
-  // A failure is warned about where it happens; the next change or heartbeat states it again.
-  sh.state(updates).catch(() => {
-    for (const x of scopes) x.published = -1n;
+  const s = state();
+  if (!s.shared) return;
+  for (const x of scopes) {
+    if (!x.sharedKey || !(always || written?.get(x) || pending(x) !== x.published)) continue;
+    s.dirty.set(x, (s.dirty.get(x) ?? 0n) + (written?.get(x) ?? 0n));
+  }
+  if (s.dirty.size && !s.publishing) s.publishing = setTimeout(() => void publishNow(), PUBLISH_MS);
+}
+
+async function publishNow() {
+  const s = state();
+  if (s.publishing) clearTimeout(s.publishing);
+  s.publishing = null;
+  const sh = s.shared;
+  const dirty = [...s.dirty];
+  s.dirty.clear();
+  if (!sh || !dirty.length) return;
+  // The written spend leaves this instance's figure and joins f in the same script.
+  const updates = dirty.map(([x, written]) => {
+    x.published = pending(x);
+    return { key: x.sharedKey, pending: x.published, written };
+  });
+  // A failure is warned about where it happens; the heartbeat states it all again.
+  await sh.state(updates).catch(() => {
+    for (const [x, written] of dirty) {
+      x.published = -1n;
+      s.dirty.set(x, (s.dirty.get(x) ?? 0n) + written);
+    }
   });
 }
 
@@ -315,11 +350,12 @@ export function resetSpendGuard() {
   state().scopes.clear();
 }
 
-/** Stops the heartbeat and closes the Redis connection (shutdown, tests). */
+/** States what is still in flight (nothing, after the usage flush), stops the heartbeat, and closes the Redis connection (shutdown, tests). */
 export async function closeSpendGuard() {
   const s = state();
   if (s.heartbeat) clearInterval(s.heartbeat);
   s.heartbeat = null;
+  await publishNow();
   const sh = s.shared;
   s.shared = undefined;
   await sh?.close();

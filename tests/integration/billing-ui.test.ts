@@ -133,7 +133,7 @@ describe("toLedgerDisplayRow", () => {
 
 describe("sortModels", () => {
   const m = (id: string, input: number | null, output: number | null): PricingModel => ({
-    id, provider: "local", capabilities: ["chat"], contextWindow: 512, inputPriceMicros: input, cachedInputPriceMicros: null, outputPriceMicros: output,
+    id, provider: "local", capabilities: ["chat"], contextWindow: 512, inputPriceMicros: input, cachedInputPriceMicros: null, outputPriceMicros: output, trainingPriceMicros: null,
   });
   const models = [m("b", 300, null), m("a", 100, 900), m("c", null, 50), m("d", 100, 10)];
   it("sorts by id, or by a price with unpriced models last and ties by id", () => {

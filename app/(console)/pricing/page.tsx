@@ -29,6 +29,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
     inputPriceMicros: m.inputPriceMicros,
     cachedInputPriceMicros: m.cachedInputPriceMicros,
     outputPriceMicros: m.outputPriceMicros,
+    trainingPriceMicros: m.trainingPriceMicros,
   }));
   const chat = sortModels(models.filter((m) => m.capabilities.includes("chat")), sort);
   const embeddings = sortModels(models.filter((m) => m.capabilities.includes("embeddings")), sort === "output" ? "id" : sort);
@@ -48,7 +49,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
             <BillingSection
               id="pricing-chat-heading"
               title="Chat models"
-              description="Input tokens are the prompt; output tokens are what the model writes. Cached input applies to prompt tokens served from a provider's cache; without its own price it costs the same as input."
+              description="Input tokens are the prompt; output tokens are what the model writes. Cached input applies to prompt tokens served from a provider's cache; without its own price it costs the same as input. Training is fine-tuning, per trained token (a fine-tuned model is then used at its base model's prices)."
             >
               <PricingTable kind="chat" models={chat} sort={sort} sortHref={sortHref} />
             </BillingSection>
