@@ -91,13 +91,15 @@ export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId:
     settleSpend(spend, orgId, projectId, 0n);
     throw err;
   }
-  // With several instances, the spend check against the others ran beside the rate limits.
-  try {
-    await confirmSpend(spend, orgId, projectId);
-  } catch (err) {
-    const limiter = getRateLimiter();
-    await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
-    throw spendRefusal(ctx, modelId, err);
+  // With several instances (Redis), the spend check against the others ran beside the rate limits.
+  if (spend?.shared) {
+    try {
+      await confirmSpend(spend, orgId, projectId);
+    } catch (err) {
+      const limiter = getRateLimiter();
+      await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
+      throw spendRefusal(ctx, modelId, err);
+    }
   }
   return { reservations, spend };
 }
