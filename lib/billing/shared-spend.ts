@@ -49,7 +49,10 @@ for i = 1, #KEYS do
       else others = others + v end
     end
   end
-  local rest = left - (f - fsnap) - others - mine
+  -- A key that expired and was made again since the snapshot: all of its f is new.
+  local written = f - fsnap
+  if written < 0 then written = f end
+  local rest = left - written - others - mine
   if rest < 0 then return i end
 end
 for i = 1, #KEYS do

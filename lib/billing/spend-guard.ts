@@ -199,7 +199,11 @@ async function load(scope: Scope) {
   }
   scope.snapshot = value;
   scope.fAtSnapshot = fAtSnapshot;
-  if (scope.sharedKey !== sharedKey) scope.published = 0n;
+  if (scope.sharedKey !== sharedKey) {
+    // A new month's key (or Redis back after an outage): nothing of this instance there yet.
+    scope.published = 0n;
+    state().dirty.delete(scope);
+  }
   scope.sharedKey = fAtSnapshot < 0n ? "" : sharedKey;
   scope.month = month.month;
   scope.loadedAt = Date.now();

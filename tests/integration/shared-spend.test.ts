@@ -74,6 +74,14 @@ describe("shared spend in Redis", () => {
     assert.equal(await redis.hexists(k, `p:${id}`), 0, "the silent instance's figure is deleted");
   });
 
+  it("counts all written spend of a key made again after the snapshot (it had expired)", async () => {
+    const k = key();
+    // B's snapshot saw f = 500 on the key's previous life; the key is new and A wrote 30 since.
+    await a.state([{ key: k, pending: 0n, written: 30n }]);
+    assert.equal(await b.admit([{ key: k, left: 100n, fAtSnapshot: 500n, pending: 71n }]), 1);
+    assert.equal(await b.admit([{ key: k, left: 100n, fAtSnapshot: 500n, pending: 70n }]), 0);
+  });
+
   it("expires its keys", async () => {
     const k = key();
     await a.state([{ key: k, pending: 5n, written: 0n }]);
