@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { expect, test } from "@playwright/test";
-import { PASSWORD, shot, signIn, signUp, uniqueEmail } from "./support";
+import { shot, signIn, signUp, uniqueEmail, inviteReader, acceptAsNewUser } from "./support";
 
 // Billing in the console: an administrator creates a redemption code, an organization owner
 // redeems it and sees the balance grow by exactly its amount; a project's monthly hard cap set
@@ -247,22 +247,8 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
 
   // ---- A reader sees billing, without a single form. ----
   await owner.goto(`/orgs/${orgId}/members`);
-  const readerEmail = uniqueEmail("billing-reader");
-  await owner.getByTestId("invite-button").click();
-  await owner.getByTestId("invite-email-input").fill(readerEmail);
-  await owner.getByTestId("invite-role-select").selectOption("reader");
-  await owner.getByTestId("invite-submit").click();
-  const link = await owner.getByTestId("invite-link").inputValue();
-  const readerContext = await browser.newContext();
-  const reader = await readerContext.newPage();
-  await reader.goto(new URL(link).pathname);
-  await reader.getByRole("link", { name: /create account/i }).click();
-  await reader.getByLabel("Name").fill("Rhea Reader");
-  await reader.getByLabel("Password").fill(PASSWORD);
-  await reader.getByRole("button", { name: "Create account" }).click();
-  await reader.waitForURL(/\/invite\//);
-  await reader.getByTestId("accept-invite-button").click();
-  await reader.waitForURL(/\/projects\//);
+  const link = await inviteReader(owner, uniqueEmail("billing-reader"));
+  const reader = await acceptAsNewUser(browser, link, "Rhea Reader");
   await reader.goto(billingUrl);
   await expect(reader.getByTestId("balance-available")).toHaveText(/^\$\d/);
   await expect(reader.getByTestId("budgets-table")).toBeVisible();
@@ -275,5 +261,5 @@ test("codes, balance, budgets that stop the API, statements and read-only billin
 
   await adminContext.close();
   await ownerContext.close();
-  await readerContext.close();
+  await reader.context().close();
 });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_API_KEY, PASSWORD, shot, signIn, signUp, uniqueEmail } from "./support";
+import { E2E_API_KEY, shot, signIn, signUp, uniqueEmail, inviteReader, acceptAsNewUser } from "./support";
 
 // The console's Files page: the list, upload (file chooser and drag and drop, progress,
 // client-side checks, cancel), inspect (JSON Lines preview), download, delete, and who may do
@@ -280,22 +280,8 @@ test("project members see and download files; only owners upload and delete", as
 
   // Invite a reader to the organization, as a member of the default project.
   await owner.getByTestId("nav-org-members").click();
-  const readerEmail = uniqueEmail("files-reader");
-  await owner.getByTestId("invite-button").click();
-  await owner.getByTestId("invite-email-input").fill(readerEmail);
-  await owner.getByTestId("invite-role-select").selectOption("reader");
-  await owner.getByTestId("invite-submit").click();
-  const link = await owner.getByTestId("invite-link").inputValue();
-
-  const readerContext = await browser.newContext();
-  const reader = await readerContext.newPage();
-  await reader.goto(new URL(link).pathname);
-  await reader.getByRole("link", { name: /create account/i }).click();
-  await reader.getByLabel("Name").fill("Rita Reader");
-  await reader.getByLabel("Password").fill(PASSWORD);
-  await reader.getByRole("button", { name: "Create account" }).click();
-  await reader.waitForURL(/\/invite\//);
-  await reader.getByTestId("accept-invite-button").click();
+  const link = await inviteReader(owner, uniqueEmail("files-reader"));
+  const reader = await acceptAsNewUser(browser, link, "Rita Reader");
   await reader.waitForURL(new RegExp(`/projects/${projectId}/api-keys`));
 
   await openFiles(reader, projectId);
@@ -318,5 +304,5 @@ test("project members see and download files; only owners upload and delete", as
   expect(refused.status()).toBe(403);
   expect(((await refused.json()) as { error: { message: string } }).error.message).toBe("Only project owners can upload files.");
   await ownerContext.close();
-  await readerContext.close();
+  await reader.context().close();
 });

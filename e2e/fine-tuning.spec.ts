@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_API_KEY, PASSWORD, shot, signIn, signUp, uniqueEmail } from "./support";
+import { E2E_API_KEY, shot, signIn, signUp, uniqueEmail, inviteReader, acceptAsNewUser } from "./support";
 
 // The console's fine-tuning pages against the shared e2e server, training the tiny local model
 // for real: the empty state, the create form's validation report (problems by line number
@@ -298,34 +298,22 @@ test("project members who are organization readers follow jobs but cannot create
   const ownerContext = await browser.newContext();
   const owner = await ownerContext.newPage();
   const { projectId } = await signUp(owner, uniqueEmail("ft-owner"), "Olga Owner");
+
+  // Invite a reader to the organization (and so to its default project), before the job exists:
+  // signing up takes a while on a loaded machine, and the job must still run when cancelled.
+  await owner.getByTestId("nav-org-members").click();
+  await expect(owner.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
+  const link = await inviteReader(owner, uniqueEmail("ft-reader"));
+  const reader = await acceptAsNewUser(browser, link, "Rita Reader");
+  await reader.waitForURL(new RegExp(`/projects/${projectId}/`));
+
+  // 48 examples × 50 epochs: 2,400 steps.
   await openCreateForm(owner, projectId);
-  await owner.getByTestId("ft-training-upload").setInputFiles(jsonlFile("owner.jsonl", THINGS.slice(0, 12).map(example)));
+  await owner.getByTestId("ft-training-upload").setInputFiles(jsonlFile("owner.jsonl", [...THINGS, ...THINGS].map(example)));
   await setHyper(owner, "n_epochs", 50);
   await setHyper(owner, "batch_size", 1);
   await waitForReport(owner, true);
   const jobId = await createAndOpen(owner);
-
-  // Invite a reader to the organization (and so to its default project).
-  await owner.getByTestId("nav-org-members").click();
-  await expect(owner.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
-  const readerEmail = uniqueEmail("ft-reader");
-  await owner.getByTestId("invite-button").click();
-  await owner.getByTestId("invite-email-input").fill(readerEmail);
-  await owner.getByTestId("invite-role-select").selectOption("reader");
-  await owner.getByTestId("invite-submit").click();
-  const link = await owner.getByTestId("invite-link").inputValue();
-  await owner.keyboard.press("Escape");
-
-  const readerContext = await browser.newContext();
-  const reader = await readerContext.newPage();
-  await reader.goto(new URL(link).pathname);
-  await reader.getByRole("link", { name: /create account/i }).click();
-  await reader.getByLabel("Name").fill("Rita Reader");
-  await reader.getByLabel("Password").fill(PASSWORD);
-  await reader.getByRole("button", { name: "Create account" }).click();
-  await reader.waitForURL(/\/invite\//);
-  await reader.getByTestId("accept-invite-button").click();
-  await reader.waitForURL(new RegExp(`/projects/${projectId}/`));
 
   // The list and the job's page, without the controls.
   await reader.goto(`/projects/${projectId}/fine-tuning`);
@@ -339,15 +327,15 @@ test("project members who are organization readers follow jobs but cannot create
   await expect(reader.getByTestId("ft-create-unavailable")).toBeVisible();
   await expect(reader.getByTestId("ft-create-form")).toHaveCount(0);
   // The job's polling route: the reader's session may read it, no session may not.
-  const polled = await readerContext.request.get(`/api/projects/${projectId}/fine-tuning/jobs/${jobId}`);
+  const polled = await reader.context().request.get(`/api/projects/${projectId}/fine-tuning/jobs/${jobId}`);
   expect(polled.status()).toBe(200);
   expect((await polled.json()).job.id).toBe(jobId);
   const anonymous = await browser.newContext();
   expect((await anonymous.request.get(`/api/projects/${projectId}/fine-tuning/jobs/${jobId}`)).status()).toBe(401);
   await anonymous.close();
-  await readerContext.close();
+  await reader.context().close();
 
-  // The owner stops the job (it would train 600 steps).
+  // The owner stops the job.
   await owner.goto(`/projects/${projectId}/fine-tuning/${jobId}`);
   await owner.getByTestId("ft-cancel").click();
   await owner.getByTestId("ft-cancel-confirm").click();

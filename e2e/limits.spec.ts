@@ -1,5 +1,5 @@
 import { expect, test, type Request } from "@playwright/test";
-import { PASSWORD, shot, shotPath, signIn, signUp, uniqueEmail } from "./support";
+import { shot, shotPath, signIn, signUp, uniqueEmail, inviteReader, acceptAsNewUser } from "./support";
 
 // The organization's Limits page: an owner overrides a project's limits and a key's own RPM,
 // and the API applies them at once; a reader sees the same page without any way to change it
@@ -132,25 +132,8 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   // Invite a reader who is a member (not an owner) of the project.
   await owner.getByTestId("nav-org-members").click();
   await owner.waitForURL(/\/members$/);
-  const readerEmail = uniqueEmail("limits-reader");
-  await owner.getByTestId("invite-button").click();
-  await owner.getByTestId("invite-email-input").fill(readerEmail);
-  await owner.getByTestId("invite-role-select").selectOption("reader");
-  const box = owner.getByTestId("invite-project-checkbox").first();
-  if (!(await box.isChecked())) await box.check();
-  await owner.getByTestId("invite-project-role-select").first().selectOption("member");
-  await owner.getByTestId("invite-submit").click();
-  const link = await owner.getByTestId("invite-link").inputValue();
-
-  const readerContext = await browser.newContext();
-  const reader = await readerContext.newPage();
-  await reader.goto(new URL(link).pathname);
-  await reader.getByRole("link", { name: /create account/i }).click();
-  await reader.getByLabel("Name").fill("Rudi Reader");
-  await reader.getByLabel("Password").fill(PASSWORD);
-  await reader.getByRole("button", { name: "Create account" }).click();
-  await reader.waitForURL(/\/invite\//);
-  await reader.getByTestId("accept-invite-button").click();
+  const link = await inviteReader(owner, uniqueEmail("limits-reader"), { projectMember: true });
+  const reader = await acceptAsNewUser(browser, link, "Rudi Reader");
   await reader.waitForURL(new RegExp(`/projects/${projectId}/`));
 
   await reader.getByTestId("nav-limits").click();
@@ -170,7 +153,7 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   await shot(reader, "limits-reader");
 
   // A forged key-limit change with the reader's session is refused by the server.
-  const forged = await readerContext.request.post(setKeyRequest!.url(), {
+  const forged = await reader.context().request.post(setKeyRequest!.url(), {
     headers: {
       "next-action": setKeyRequest!.headers()["next-action"],
       "content-type": setKeyRequest!.headers()["content-type"],
@@ -196,7 +179,7 @@ test("an owner overrides a project's limits and a key's RPM; the API applies the
   expect((await chat(baseURL!, secret)).limit).toBe(String(tierRpm));
 
   await ownerContext.close();
-  await readerContext.close();
+  await reader.context().close();
 });
 
 test("an administrator edits tier requirements, with errors shown inline", async ({ page }) => {

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "e2e-Password-42";
 
@@ -18,6 +18,41 @@ export async function signUp(page: Page, email: string, name = "Test User") {
   await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
   const projectId = page.url().match(/\/projects\/([^/]+)\//)![1];
   return { projectId };
+}
+
+/**
+ * On the organization's Members page: invites `email` as an organization reader (with
+ * `projectMember`, also as a member of the first project listed), closes the dialog and returns
+ * the invitation link.
+ */
+export async function inviteReader(owner: Page, email: string, { projectMember = false } = {}): Promise<string> {
+  await owner.getByTestId("invite-button").click();
+  await owner.getByTestId("invite-email-input").fill(email);
+  await owner.getByTestId("invite-role-select").selectOption("reader");
+  if (projectMember) {
+    const box = owner.getByTestId("invite-project-checkbox").first();
+    if (!(await box.isChecked())) await box.check();
+    await owner.getByTestId("invite-project-role-select").first().selectOption("member");
+  }
+  await owner.getByTestId("invite-submit").click();
+  const link = await owner.getByTestId("invite-link").inputValue();
+  await owner.keyboard.press("Escape");
+  return link;
+}
+
+/** Opens an invitation link in a browser context of its own, signs up as `name`, accepts, and returns the page (in a project). */
+export async function acceptAsNewUser(browser: Browser, link: string, name: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(new URL(link).pathname);
+  await page.getByRole("link", { name: /create account/i }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/invite\//);
+  await page.getByTestId("accept-invite-button").click();
+  await page.waitForURL(/\/projects\//);
+  return page;
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD) {
