@@ -1,8 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
-import { Redis } from "ioredis";
 import { log } from "@/lib/log";
-import { run, script } from "@/lib/limits/redis";
+import { describeRedisError, requestPathRedis, run, script } from "@/lib/limits/redis";
 
 // What the spend guard's instances tell each other through Redis (REDIS_URL), so that a hard
 // cap or the prepaid credit holds for all of them together, not for each one alone.
@@ -92,21 +91,14 @@ export type SharedSpend = {
 
 export function createSharedSpend(url: string, prefix = "gatehouse:spend:"): SharedSpend & { keyOf(orgId: string, scope: string): string } {
   const me = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
-  const client = new Redis(url, {
-    lazyConnect: true,
-    // Spend checks must answer quickly: never queue behind reconnects (the guard then decides alone).
-    maxRetriesPerRequest: 0,
-    commandTimeout: 1_000,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
-  // At most one warning a minute; error texts name hosts, never credentials (URLs are cut anyway).
+  // Without Redis the guard decides alone (see spend-guard.ts).
+  const client = requestPathRedis(url);
+  // At most one warning a minute.
   let lastWarnAt = -Infinity;
   const warn = (err: unknown) => {
     if (Date.now() - lastWarnAt < 60_000) return;
     lastWarnAt = Date.now();
-    const error = (err instanceof Error ? err.message : String(err)).replace(/\b\w+:\/\/\S+/g, "<url>");
-    log.warn("spend guard: Redis unavailable; each instance checks spend on its own until it is back", { error });
+    log.warn("spend guard: Redis unavailable; each instance checks spend on its own until it is back", { error: describeRedisError(err) });
   };
   client.on("error", warn);
   const guarded = async <T>(op: () => Promise<T>): Promise<T> => {

@@ -160,8 +160,6 @@ export function rateLimiterErrors(): number {
   return errorStats().count;
 }
 
-// Error texts from the client name hosts and ports, not credentials; strip any URL anyway.
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\b\w+:\/\/\S+/g, "<url>");
 
 function warn(err: unknown, op: string) {
   const s = errorStats();
@@ -172,7 +170,7 @@ function warn(err: unknown, op: string) {
   }
   log.warn("rate limiter: Redis unavailable; admitting requests without counting them", {
     op,
-    error: describe(err),
+    error: describeRedisError(err),
     unreportedSinceLastWarning: s.unreported,
     errorsTotal: s.count,
   });
@@ -187,21 +185,29 @@ function failed(err: unknown, op: "admit" | "reconcile") {
 
 const DOWN = new Error("Redis connection is down; waiting to reconnect");
 
+/**
+ * A Redis client for checks on the request path (rate limits, spend): it connects on first use,
+ * never at import or build time, and answers quickly or not at all: no command waits behind a
+ * reconnect (the caller then decides without Redis).
+ */
+export function requestPathRedis(url: string): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1_000,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+}
+
+/** An error's text without any URL in it (client errors name hosts and ports; never credentials). */
+export const describeRedisError = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\b\w+:\/\/\S+/g, "<url>");
+
 export function createRedisRateLimiter(opts: { url?: string; client?: Redis; prefix?: string }): RateLimiter {
   const prefix = opts.prefix ?? "gatehouse:rl:";
   const owned = !opts.client;
   if (!opts.client && !opts.url) throw new Error("createRedisRateLimiter needs a url or a client");
-  const client =
-    opts.client ??
-    new Redis(opts.url!, {
-      // Connect on first use, never at import or build time.
-      lazyConnect: true,
-      // A limiter must answer quickly or not at all: never queue a request behind reconnects.
-      maxRetriesPerRequest: 0,
-      commandTimeout: 1_000,
-      connectTimeout: 2_000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    });
+  const client = opts.client ?? requestPathRedis(opts.url!);
 
   // While the connection is down, admit at once instead of queueing behind a reconnect;
   // the client keeps reconnecting in the background and `ready` resumes counting.
