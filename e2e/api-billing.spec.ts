@@ -29,11 +29,23 @@ async function call(stream: boolean, i: number, port = PORT): Promise<Result> {
   return { status: 200, headers: res.headers, body: { usage: chunks.at(-1).usage } };
 }
 
-async function createDatabase(admin: pg.Client, name: string) {
+/** Runs `run` with a fresh PostgreSQL database (its URL and a client on it), dropped afterwards. */
+async function withDatabase(prefix: string, run: (url: string, db: pg.Client) => Promise<void>) {
+  const name = `${prefix}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return url.toString();
+  const db = new pg.Client({ connectionString: url.toString() });
+  try {
+    await db.connect();
+    await run(url.toString(), db);
+  } finally {
+    await db.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
 }
 
 function serverEnv(databaseUrl: string, extra: Record<string, string> = {}) {
@@ -64,122 +76,108 @@ async function pricing(db: pg.Client) {
 
 test("a project budget holds under 50 concurrent requests, used-up credit refuses, and usage reaches the ledger", async () => {
   test.setTimeout(180_000);
-  const name = `gatehouse_e2e_billing_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  const url = await createDatabase(admin, name);
-  const server = startServer(PORT, serverEnv(url));
-  const db = new pg.Client({ connectionString: url });
-  try {
-    await waitForHealth(PORT, 200);
-    await db.connect();
-    const { projectId, orgId, costOf, reservationOf } = await pricing(db);
+  await withDatabase("gatehouse_e2e_billing", async (url, db) => {
+    const server = startServer(PORT, serverEnv(url));
+    try {
+      await waitForHealth(PORT, 200);
+      const { projectId, orgId, costOf, reservationOf } = await pricing(db);
 
-    // A $0.00006 monthly hard cap on the project, set before its first request.
-    const CAP = 60n;
-    await db.query(`INSERT INTO "Budget" ("scope", "orgId", "projectId", "capMicros", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [`project:${projectId}`, orgId, projectId, CAP]);
+      // A $0.00006 monthly hard cap on the project, set before its first request.
+      const CAP = 60n;
+      await db.query(`INSERT INTO "Budget" ("scope", "orgId", "projectId", "capMicros", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [`project:${projectId}`, orgId, projectId, CAP]);
 
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => call(i % 2 === 0, i)));
-    const ok = results.filter((r) => r.status === 200);
-    const refused = results.filter((r) => r.status === 429);
-    expect(ok.length + refused.length).toBe(50);
-    expect(ok.length).toBeGreaterThan(3);
-    expect(refused.length).toBeGreaterThan(3);
-    const spent = ok.reduce((s, r) => s + costOf(r.body.usage!), 0n);
-    const maxReservation = ok.reduce((m, r) => (reservationOf(r.body.usage!.prompt_tokens) > m ? reservationOf(r.body.usage!.prompt_tokens) : m), 0n);
-    // Costs never exceed their reservations, so the cap holds outright (the issue allows one reservation over).
-    expect(spent).toBeLessThanOrEqual(CAP);
-    expect(spent + maxReservation).toBeGreaterThan(CAP - maxReservation * 2n); // it was really used up to about the cap
-    for (const r of refused) {
-      expect(r.body.error?.type).toBe("insufficient_quota");
-      expect(r.body.error?.code).toBe("insufficient_quota");
-      expect(r.body.error?.message).toMatch(/monthly budget of \$0\.00006/);
-      expect(r.headers.get("x-should-retry")).toBe("false");
-      expect(r.headers.get("x-request-id")).toMatch(/^req_/);
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => call(i % 2 === 0, i)));
+      const ok = results.filter((r) => r.status === 200);
+      const refused = results.filter((r) => r.status === 429);
+      expect(ok.length + refused.length).toBe(50);
+      expect(ok.length).toBeGreaterThan(3);
+      expect(refused.length).toBeGreaterThan(3);
+      const spent = ok.reduce((s, r) => s + costOf(r.body.usage!), 0n);
+      const maxReservation = ok.reduce((m, r) => (reservationOf(r.body.usage!.prompt_tokens) > m ? reservationOf(r.body.usage!.prompt_tokens) : m), 0n);
+      // Costs never exceed their reservations, so the cap holds outright (the issue allows one reservation over).
+      expect(spent).toBeLessThanOrEqual(CAP);
+      expect(spent + maxReservation).toBeGreaterThan(CAP - maxReservation * 2n); // it was really used up to about the cap
+      for (const r of refused) {
+        expect(r.body.error?.type).toBe("insufficient_quota");
+        expect(r.body.error?.code).toBe("insufficient_quota");
+        expect(r.body.error?.message).toMatch(/monthly budget of \$0\.00006/);
+        expect(r.headers.get("x-should-retry")).toBe("false");
+        expect(r.headers.get("x-request-id")).toMatch(/^req_/);
+      }
+
+      // The official SDK sees OpenAI's error (and does not retry it).
+      const client = new OpenAI({ baseURL: `http://127.0.0.1:${PORT}/v1`, apiKey: KEY });
+      const err = await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Hi" }], max_tokens: MAX_TOKENS }).catch((e) => e);
+      expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(err.code).toBe("insufficient_quota");
+
+      // Lift the cap; then take the organization's credit away: used-up credit refuses too (a
+      // change made in the database directly is seen within the policy and snapshot intervals).
+      await db.query(`DELETE FROM "Budget" WHERE "scope" = $1`, [`project:${projectId}`]);
+      await db.query(`INSERT INTO "CreditEntry" ("orgId", "kind", "amountMicros", "description") VALUES ($1, 'adjustment', -5000000, 'Credit withdrawn for the test')`, [orgId]);
+      let last: Result | null = null;
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        last = await call(false, 0);
+        if (last.status === 429 && /prepaid credit/.test(last.body.error?.message ?? "")) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(last?.status).toBe(429);
+      expect(last?.body.error?.code).toBe("insufficient_quota");
+      expect(last?.body.error?.message).toMatch(/prepaid credit is used up/);
+
+      // Stopping the server writes buffered usage and posts it: the ledger's usage equals the events' cost.
+      await server.stop();
+      const events = await db.query(`SELECT COALESCE(SUM("costMicros"), 0)::text AS cost, COUNT(*)::int AS n FROM "UsageEvent" WHERE "orgId" = $1`, [orgId]);
+      const ledger = await db.query(`SELECT COALESCE(-SUM("amountMicros"), 0)::text AS cost FROM "CreditEntry" WHERE "orgId" = $1 AND kind = 'usage'`, [orgId]);
+      expect(events.rows[0].n).toBeGreaterThanOrEqual(52);
+      expect(BigInt(events.rows[0].cost)).toBeGreaterThan(0n);
+      expect(ledger.rows[0].cost).toBe(events.rows[0].cost);
+      const refusedEvents = await db.query(`SELECT COUNT(*)::int AS n FROM "UsageEvent" WHERE "orgId" = $1 AND "errorCode" = 'insufficient_quota' AND status = 429 AND "costMicros" = 0`, [orgId]);
+      expect(refusedEvents.rows[0].n).toBeGreaterThanOrEqual(refused.length + 2);
+    } finally {
+      await server.stop();
     }
-
-    // The official SDK sees OpenAI's error (and does not retry it).
-    const client = new OpenAI({ baseURL: `http://127.0.0.1:${PORT}/v1`, apiKey: KEY });
-    const err = await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Hi" }], max_tokens: MAX_TOKENS }).catch((e) => e);
-    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(err.code).toBe("insufficient_quota");
-
-    // Lift the cap; then take the organization's credit away: used-up credit refuses too (a
-    // change made in the database directly is seen within the policy and snapshot intervals).
-    await db.query(`DELETE FROM "Budget" WHERE "scope" = $1`, [`project:${projectId}`]);
-    await db.query(`INSERT INTO "CreditEntry" ("orgId", "kind", "amountMicros", "description") VALUES ($1, 'adjustment', -5000000, 'Credit withdrawn for the test')`, [orgId]);
-    let last: Result | null = null;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      last = await call(false, 0);
-      if (last.status === 429 && /prepaid credit/.test(last.body.error?.message ?? "")) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(last?.status).toBe(429);
-    expect(last?.body.error?.code).toBe("insufficient_quota");
-    expect(last?.body.error?.message).toMatch(/prepaid credit is used up/);
-
-    // Stopping the server writes buffered usage and posts it: the ledger's usage equals the events' cost.
-    await server.stop();
-    const events = await db.query(`SELECT COALESCE(SUM("costMicros"), 0)::text AS cost, COUNT(*)::int AS n FROM "UsageEvent" WHERE "orgId" = $1`, [orgId]);
-    const ledger = await db.query(`SELECT COALESCE(-SUM("amountMicros"), 0)::text AS cost FROM "CreditEntry" WHERE "orgId" = $1 AND kind = 'usage'`, [orgId]);
-    expect(events.rows[0].n).toBeGreaterThanOrEqual(52);
-    expect(BigInt(events.rows[0].cost)).toBeGreaterThan(0n);
-    expect(ledger.rows[0].cost).toBe(events.rows[0].cost);
-    const refusedEvents = await db.query(`SELECT COUNT(*)::int AS n FROM "UsageEvent" WHERE "orgId" = $1 AND "errorCode" = 'insufficient_quota' AND status = 429 AND "costMicros" = 0`, [orgId]);
-    expect(refusedEvents.rows[0].n).toBeGreaterThanOrEqual(refused.length + 2);
-  } finally {
-    await server.stop();
-    await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 });
 
 test("two instances sharing PostgreSQL and Redis hold one project budget together", async () => {
   test.setTimeout(180_000);
-  const name = `gatehouse_e2e_billing_shared_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  const url = await createDatabase(admin, name);
-  const env = serverEnv(url, { REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379" });
-  const ports = [3239, 3240];
-  const servers = ports.map((port) => startServer(port, env));
-  const db = new pg.Client({ connectionString: url });
-  try {
-    await Promise.all(ports.map((port) => waitForHealth(port, 200)));
-    await db.connect();
-    const { projectId, orgId, costOf, reservationOf } = await pricing(db);
-    // A cap that each instance alone would fill with about a dozen requests.
-    const CAP = 60n;
-    await db.query(`INSERT INTO "Budget" ("scope", "orgId", "projectId", "capMicros", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [`project:${projectId}`, orgId, projectId, CAP]);
+  await withDatabase("gatehouse_e2e_billing_shared", async (url, db) => {
+    const env = serverEnv(url, { REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379" });
+    const ports = [3239, 3240];
+    const servers = ports.map((port) => startServer(port, env));
+    try {
+      await Promise.all(ports.map((port) => waitForHealth(port, 200)));
+      const { projectId, orgId, costOf, reservationOf } = await pricing(db);
+      // A cap that each instance alone would fill with about a dozen requests.
+      const CAP = 60n;
+      await db.query(`INSERT INTO "Budget" ("scope", "orgId", "projectId", "capMicros", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [`project:${projectId}`, orgId, projectId, CAP]);
 
-    // One request on each instance first (each has read the budget), then 60 at once, half to
-    // each, streamed and not. Each instance alone would admit up to the whole cap.
-    const first = [await call(false, 0, ports[0]), await call(false, 1, ports[1])];
-    expect(first.map((r) => r.status)).toEqual([200, 200]);
-    const results = [...first, ...(await Promise.all(Array.from({ length: 60 }, (_, i) => call(i % 4 < 2, i + 2, ports[i % 2]))))];
-    const ok = results.filter((r) => r.status === 200);
-    const refused = results.filter((r) => r.status === 429);
-    expect(ok.length + refused.length).toBe(62);
-    expect(refused.length).toBeGreaterThan(30);
-    for (const r of refused) expect(r.body.error?.code).toBe("insufficient_quota");
-    const spent = ok.reduce((s, r) => s + costOf(r.body.usage!), 0n);
-    const maxReservation = ok.reduce((m, r) => (reservationOf(r.body.usage!.prompt_tokens) > m ? reservationOf(r.body.usage!.prompt_tokens) : m), 0n);
-    expect(spent).toBeLessThanOrEqual(CAP);
-    expect(spent).toBeGreaterThan(CAP - maxReservation * 3n); // used up to about the cap
+      // One request on each instance first (each has read the budget), then 60 at once, half to
+      // each, streamed and not. Each instance alone would admit up to the whole cap.
+      const first = [await call(false, 0, ports[0]), await call(false, 1, ports[1])];
+      expect(first.map((r) => r.status)).toEqual([200, 200]);
+      const results = [...first, ...(await Promise.all(Array.from({ length: 60 }, (_, i) => call(i % 4 < 2, i + 2, ports[i % 2]))))];
+      const ok = results.filter((r) => r.status === 200);
+      const refused = results.filter((r) => r.status === 429);
+      expect(ok.length + refused.length).toBe(62);
+      expect(refused.length).toBeGreaterThan(30);
+      for (const r of refused) expect(r.body.error?.code).toBe("insufficient_quota");
+      const spent = ok.reduce((s, r) => s + costOf(r.body.usage!), 0n);
+      const maxReservation = ok.reduce((m, r) => (reservationOf(r.body.usage!.prompt_tokens) > m ? reservationOf(r.body.usage!.prompt_tokens) : m), 0n);
+      expect(spent).toBeLessThanOrEqual(CAP);
+      expect(spent).toBeGreaterThan(CAP - maxReservation * 3n); // used up to about the cap
 
-    // Later requests on either instance are refused too, after both wrote their usage.
-    await new Promise((r) => setTimeout(r, 1_500));
-    for (const port of ports) expect((await call(false, 99, port)).status).toBe(429);
+      // Later requests on either instance are refused too, after both wrote their usage.
+      await new Promise((r) => setTimeout(r, 1_500));
+      for (const port of ports) expect((await call(false, 99, port)).status).toBe(429);
 
-    await Promise.all(servers.map((s) => s.stop()));
-    const events = await db.query(`SELECT COALESCE(SUM("costMicros"), 0)::text AS cost FROM "UsageEvent" WHERE "projectId" = $1`, [projectId]);
-    expect(BigInt(events.rows[0].cost)).toBe(spent);
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+      await Promise.all(servers.map((s) => s.stop()));
+      const events = await db.query(`SELECT COALESCE(SUM("costMicros"), 0)::text AS cost FROM "UsageEvent" WHERE "projectId" = $1`, [projectId]);
+      expect(BigInt(events.rows[0].cost)).toBe(spent);
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
 });

@@ -86,10 +86,12 @@ export type SharedSpend = {
   state(updates: { key: string; pending: bigint; written: bigint }[]): Promise<void>;
   /** Current `f` of a scope (read before a snapshot). */
   flushed(key: string): Promise<bigint>;
+  /** The Redis key of one of an organization's scopes ("credit", "org:<id>:YYYY-MM", "project:<id>:YYYY-MM"). */
+  keyOf(orgId: string, scope: string): string;
   close(): Promise<void>;
 };
 
-export function createSharedSpend(url: string, prefix = "gatehouse:spend:"): SharedSpend & { keyOf(orgId: string, scope: string): string } {
+export function createSharedSpend(url: string, prefix = "gatehouse:spend:"): SharedSpend {
   const me = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
   // Without Redis the guard decides alone (see spend-guard.ts).
   const client = requestPathRedis(url);

@@ -293,8 +293,8 @@ export async function reserveSpend(limits: SpendLimits, amount: bigint): Promise
  * Waits for a reservation's check against the other instances. When it was refused there, the
  * reservation is released and the refusal thrown (SpendRefused), as reserveSpend would have.
  */
-export async function confirmSpend(reservation: SpendReservation | null, orgId: string, projectId: string): Promise<void> {
-  const refused = reservation?.shared ? await reservation.shared : null;
+export async function confirmSpend(reservation: SpendReservation, orgId: string, projectId: string): Promise<void> {
+  const refused = reservation.shared ? await reservation.shared : null;
   if (!refused) return;
   settleSpend(reservation, orgId, projectId, 0n);
   throw refused;

@@ -92,12 +92,12 @@ export async function admit(ctx: GatewayContext, policy: ProjectPolicy, modelId:
     throw err;
   }
   // With several instances (Redis), the spend check against the others ran beside the rate limits.
+  // (Checked here rather than in confirmSpend so that a request without it does not await.)
   if (spend?.shared) {
     try {
       await confirmSpend(spend, orgId, projectId);
     } catch (err) {
-      const limiter = getRateLimiter();
-      await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
+      await releaseTokens(reservations);
       throw spendRefusal(ctx, modelId, err);
     }
   }
@@ -117,6 +117,12 @@ function spendRefusal(ctx: GatewayContext, modelId: string, err: unknown): OpenA
   return insufficientQuota(err.message);
 }
 
+/** Gives back the tokens of reservations made for a request that will not run (its request slots stay counted). */
+async function releaseTokens(reservations: Reservation[]): Promise<void> {
+  const limiter = getRateLimiter();
+  await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
+}
+
 async function admitRate(ctx: GatewayContext, policy: ProjectPolicy, modelId: string, tokens: number): Promise<Reservation[]> {
   const limiter = getRateLimiter();
   const scopes: [string, LimitSpec][] = [[`p:${ctx.key.projectId}:${modelId}`, policy.limitsFor(modelId)]];
@@ -131,7 +137,7 @@ async function admitRate(ctx: GatewayContext, policy: ProjectPolicy, modelId: st
     if (!shown || tighterState(a, shown)) shown = a;
     if (!a.allowed) {
       // Give back the tokens already reserved under a wider scope (the request slot stays counted).
-      await Promise.all(reservations.map((r) => limiter.reconcile(r, 0)));
+      await releaseTokens(reservations);
       for (const [k, v] of Object.entries(rateLimitHeaders(a.state))) ctx.headers.set(k, v);
       metrics().rateLimited.inc({ model: modelId, kind: a.kind });
       // A request larger than the limit itself will never fit: tell clients not to retry.
