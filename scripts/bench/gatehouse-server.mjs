@@ -29,8 +29,15 @@ export function checkBuild() {
   if (newest > built) console.warn("warning: files under app/ or lib/ are newer than the build; figures are for the build as it is.");
 }
 
-/** `cwd`: the checkout whose build to run (default: this one), e.g. to compare two builds. */
-export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], log = () => {}, cwd = process.cwd() }) {
+/**
+ * `cwd`: the checkout whose build to run (default: this one), e.g. to compare two builds.
+ * The server's output goes to `server-<port>.log` in `dataDir`, not through a pipe to this
+ * process: this process is also the load generator, and reading a pipe of log lines would
+ * wake it in the middle of the requests it times.
+ */
+export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], cwd = process.cwd() }) {
+  const logPath = path.join(dataDir, `server-${port}.log`);
+  const fd = fs.openSync(logPath, "a");
   const child = spawn(process.execPath, [...nodeArgs, "server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     cwd,
     env: {
@@ -46,27 +53,33 @@ export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], log = (
       BOOTSTRAP_API_KEY: BENCH_API_KEY,
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", fd, fd],
   });
-  let output = "";
-  const keep = (d) => {
-    output += d;
-    if (output.length > 200_000) output = output.slice(-100_000);
-    log(String(d));
+  fs.closeSync(fd);
+  /** The end of what the server wrote so far. */
+  const output = (max = 100_000) => {
+    const size = fs.statSync(logPath).size;
+    const fd = fs.openSync(logPath, "r");
+    try {
+      const buf = Buffer.alloc(Math.min(max, size));
+      fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+      return buf.toString("utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
   return {
     port,
     child,
     exited,
-    output: () => output,
+    output,
+    logPath,
     async waitHealthy(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       let last = "no answer";
       while (Date.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`Gatehouse exited (${child.exitCode}) before it was healthy:\n${output.slice(-3000)}`);
+        if (child.exitCode !== null) throw new Error(`Gatehouse exited (${child.exitCode}) before it was healthy:\n${output(3000)}`);
         try {
           const res = await fetch(`http://127.0.0.1:${port}/healthz`);
           if (res.status === 200) return;
@@ -76,7 +89,7 @@ export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], log = (
         }
         await new Promise((r) => setTimeout(r, 200));
       }
-      throw new Error(`Gatehouse was not healthy within ${timeoutMs} ms (last: ${last}):\n${output.slice(-3000)}`);
+      throw new Error(`Gatehouse was not healthy within ${timeoutMs} ms (last: ${last}):\n${output(3000)}`);
     },
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
