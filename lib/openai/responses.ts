@@ -1,5 +1,4 @@
-import crypto from "node:crypto";
-import { randomBase62 } from "@/lib/keys/secret";
+import { randomBase62, randomHex } from "@/lib/crypto/random-id";
 import type { ChatResult, FinishReason, ToolCall, Usage } from "@/lib/providers/types";
 
 // Response bodies of the /v1 surface, field for field as OpenAI sends them (same keys, same
@@ -12,7 +11,7 @@ export function newChatCompletionId(): string {
 
 /** "req_" and 32 hex characters, the shape of OpenAI's x-request-id. */
 export function newRequestId(): string {
-  return `req_${crypto.randomBytes(16).toString("hex")}`;
+  return `req_${randomHex(16)}`;
 }
 
 export type UsageBody = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { generateSecret, hashSecret, looksLikeSecret, randomBase62, redactSecret, SECRET_PREFIX } from "@/lib/keys/secret";
+import { generateSecret, hashSecret, looksLikeSecret, redactSecret, SECRET_PREFIX } from "@/lib/keys/secret";
+import { randomBase62, randomHex, randomId } from "@/lib/crypto/random-id";
 import { accessFor, allows, permissionsSchema, RESOURCES } from "@/lib/keys/permissions";
 
 describe("API key secrets", () => {
@@ -23,10 +24,22 @@ describe("API key secrets", () => {
     for (const [ch, n] of counts) assert.ok(n > 820 && n < 1180, `character ${ch} appeared ${n} times`);
   });
 
+  it("come from bytes never handed out twice, across pool refills", () => {
+    // 3,000 request ids of 16 bytes use about 12 refills of the 4 KiB pool.
+    const ids = new Set(Array.from({ length: 3000 }, () => randomHex(16)));
+    assert.equal(ids.size, 3000);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{32}$/);
+    assert.match(randomId("file-"), /^file-[0-9A-Za-z]{24}$/);
+    // Longer than the pool: several refills in one id.
+    assert.match(randomBase62(10_000), /^[0-9A-Za-z]{10000}$/);
+  });
+
   it("hash to SHA-256 hex, and redact to prefix and last four", () => {
     const s = "sk-proj-" + "a".repeat(44) + "WXYZ";
     assert.equal(hashSecret(s), hashSecret(s));
     assert.match(hashSecret(s), /^[0-9a-f]{64}$/);
+    // SHA-256 of the UTF-8 text (FIPS 180-2's "abc" vector): stored hashes stay valid.
+    assert.equal(hashSecret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert.notEqual(hashSecret(s), hashSecret(s + "x"));
     assert.equal(redactSecret(s), "sk-proj-...WXYZ");
     assert.ok(!redactSecret(s).includes("aaaa"));
