@@ -32,6 +32,8 @@ export type UsageEventInput = {
 
 const FLUSH_INTERVAL_MS = 1_000;
 const MAX_BATCH = 1_000;
+/** After a failed write (database unreachable), writes wait this long unless asked for (shutdown). */
+const RETRY_MS = FLUSH_INTERVAL_MS * 5;
 /** Beyond this many unwritten events (database down for long) the oldest are dropped and counted. */
 const MAX_BUFFERED = 100_000;
 
@@ -39,12 +41,14 @@ type State = {
   buffer: UsageEventInput[];
   timer: NodeJS.Timeout | null;
   flushing: Promise<void> | null;
+  /** While the database is failing: no automatic write before this time (ms since the epoch). */
+  retryAt: number;
   written: number;
   dropped: number;
   failures: number;
 };
 const g = globalThis as unknown as { __gatehouseUsage?: State };
-const state = () => (g.__gatehouseUsage ??= { buffer: [], timer: null, flushing: null, written: 0, dropped: 0, failures: 0 });
+const state = () => (g.__gatehouseUsage ??= { buffer: [], timer: null, flushing: null, retryAt: 0, written: 0, dropped: 0, failures: 0 });
 
 /** PostgreSQL text cannot hold NUL, and ids come from clients: keep them storable and short. */
 function clean<T extends string | null>(value: T, max = 256): T {
@@ -67,14 +71,17 @@ export function recordUsage(event: UsageEventInput) {
     s.dropped += excess;
     log.error("usage buffer full; oldest events dropped", { dropped: excess });
   }
-  if (s.buffer.length >= MAX_BATCH) void flushUsage();
-  else if (!s.timer) {
-    s.timer = setTimeout(() => {
-      s.timer = null;
-      void flushUsage();
-    }, FLUSH_INTERVAL_MS);
-    s.timer.unref();
-  }
+  if (s.buffer.length >= MAX_BATCH && !s.flushing && Date.now() >= s.retryAt) void flush(true);
+  else if (!s.timer) flushLater(FLUSH_INTERVAL_MS);
+}
+
+function flushLater(ms: number) {
+  const s = state();
+  s.timer = setTimeout(() => {
+    s.timer = null;
+    void flush(true);
+  }, ms);
+  s.timer.unref();
 }
 
 export function usageStats() {
@@ -83,48 +90,67 @@ export function usageStats() {
 }
 
 /** Writes everything buffered so far; resolves when it is in the database (or failed and re-queued). */
-export async function flushUsage(): Promise<void> {
+export function flushUsage(): Promise<void> {
+  return flush(false);
+}
+
+/**
+ * An event the database refuses for what it holds (SQLSTATE class 22, data exception, or 23,
+ * integrity): writing it again will not help. Anything else (no connection, a missing table)
+ * is the database's trouble, not the event's.
+ */
+function refusesEvent(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^2[23]/.test(code);
+}
+
+/** `automatic`: from the timer or a full buffer, which wait out a failing database (RETRY_MS). */
+async function flush(automatic: boolean): Promise<void> {
   const s = state();
   while (s.flushing) await s.flushing;
-  if (!s.buffer.length) return;
+  if (!s.buffer.length || (automatic && Date.now() < s.retryAt)) return;
   const run = (async () => {
     while (s.buffer.length) {
       const batch = s.buffer.splice(0, MAX_BATCH);
       try {
         await writeBatch(batch);
         s.written += batch.length;
+        s.retryAt = 0;
         spendWritten(batch);
+        continue;
       } catch (err) {
         // One unwritable event must not hold back the rest: write them one by one and drop
-        // only those that still fail, unless none can be written (the database is down).
-        const failed: UsageEventInput[] = [];
-        for (const event of batch) {
+        // only those the database refuses for what they hold. A failure of any other kind
+        // means the database itself is failing: keep the rest and try again later.
+        const refused: UsageEventInput[] = [];
+        let failing: { error: unknown; from: number } | null = null;
+        for (let i = 0; i < batch.length; i++) {
           try {
-            await writeBatch([event]);
+            await writeBatch([batch[i]]);
             s.written += 1;
-            spendWritten([event]);
-          } catch {
-            failed.push(event);
+            spendWritten([batch[i]]);
+          } catch (error) {
+            if (!refusesEvent(error)) {
+              failing = { error, from: i };
+              break;
+            }
+            refused.push(batch[i]);
           }
         }
-        if (failed.length < batch.length) {
-          s.dropped += failed.length;
+        if (refused.length) {
+          s.dropped += refused.length;
           // Never to be written: the spend guard must not wait for them.
-          spendWritten(failed);
-          if (failed.length) log.error("usage events dropped: they cannot be stored", { dropped: failed.length, error: (err as Error).message, requestIds: failed.map((e) => e.requestId).slice(0, 10) });
-          continue;
+          spendWritten(refused);
+          log.error("usage events dropped: they cannot be stored", { dropped: refused.length, error: (err as Error).message, requestIds: refused.map((e) => e.requestId).slice(0, 10) });
         }
-        // Put the batch back in front and try again on the next flush.
-        s.buffer.unshift(...batch);
+        if (!failing) continue;
+        // Put the rest back in front and try again after RETRY_MS (or when asked, at shutdown).
+        s.buffer.unshift(...batch.slice(failing.from));
         s.failures += 1;
-        log.error("usage flush failed; will retry", { error: (err as Error).message, events: batch.length });
-        if (!s.timer) {
-          s.timer = setTimeout(() => {
-            s.timer = null;
-            void flushUsage();
-          }, FLUSH_INTERVAL_MS * 5);
-          s.timer.unref();
-        }
+        s.retryAt = Date.now() + RETRY_MS;
+        log.error("usage flush failed; will retry", { error: (failing.error as Error).message, events: batch.length - failing.from });
+        if (s.timer) clearTimeout(s.timer);
+        flushLater(RETRY_MS);
         return;
       }
     }

@@ -4,6 +4,7 @@ import { useDatabase } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { flushUsage, recordUsage, usageStats, type UsageEventInput } from "@/lib/usage/recorder";
 import { KINDS, openTestDatabase, type TestDatabase } from "../helpers/databases";
+import { captureLogs } from "../helpers/log-capture";
 
 function event(i: number, over: Partial<UsageEventInput> = {}): UsageEventInput {
   return {
@@ -46,6 +47,33 @@ for (const kind of KINDS) {
       assert.deepEqual(rows, [{ requestId: "req_fine", model: "m2" }, { requestId: "req_nul", model: "badmodel" }]);
       assert.equal(usageStats().dropped - before.dropped, 1);
       assert.equal(usageStats().buffered, 0);
+    });
+
+    it("keeps events while the database fails, does not try again at once, and writes them all when it is back", async () => {
+      const before = usageStats();
+      // A missing table fails every write, as an unreachable database does (not for what an event holds).
+      await t.db.sql.exec(`ALTER TABLE "UsageEvent" RENAME TO "UsageEventAway"`);
+      let logs: string[];
+      try {
+        logs = await captureLogs(async () => {
+          for (let i = 0; i < 300; i++) recordUsage(event(2000 + i, { requestId: `req_out_${i}` }));
+          await flushUsage();
+          // More than a batch arrives meanwhile: a full buffer waits for the retry too.
+          for (let i = 300; i < 1200; i++) recordUsage(event(2000 + i, { requestId: `req_out_${i}` }));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        });
+      } finally {
+        await t.db.sql.exec(`ALTER TABLE "UsageEventAway" RENAME TO "UsageEvent"`);
+      }
+      assert.equal(usageStats().failures - before.failures, 1);
+      assert.equal(logs.filter((l) => l.includes("usage flush failed; will retry")).length, 1);
+      assert.equal(usageStats().buffered, 1200);
+      assert.equal(usageStats().dropped, before.dropped);
+      // Asked for (as at shutdown), a flush does not wait for the retry.
+      await flushUsage();
+      assert.equal(usageStats().buffered, 0);
+      const rows = await t.db.sql.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n, count(DISTINCT "requestId")::int AS distinct FROM "UsageEvent" WHERE "requestId" LIKE 'req_out_%'`);
+      assert.deepEqual(rows[0], { n: 1200, distinct: 1200 });
     });
   });
 }
