@@ -5,7 +5,10 @@
 // them in rotating blocks at concurrency 1, so machine noise falls on both alike. Prints p50,
 // p90 and p99 of each, and this build's figures as ratios to the base's.
 //
-//   npm run build && node scripts/bench-compare-builds.mjs --base ../base [--n 4000] [--redis]
+//   npm run build && node scripts/bench-compare-builds.mjs --base ../base [--n 4000] [--redis] [--concurrency 16]
+//
+// With --concurrency C (> 1), each block is a closed loop of C clients for BLOCK_MS instead,
+// and the requests per second of each build are printed too (the upstream is not measured).
 //
 // With --redis both use the Redis rate limiter and shared spend checks (BENCH_REDIS_URL,
 // default redis://127.0.0.1:6379). Ports 3310-3313. Env: BENCH_LATENCY_N overrides --n.
@@ -14,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { startFakeUpstream, UPSTREAM_MODEL } from "./bench/fake-upstream.mjs";
 import { BENCH_API_KEY, checkBuild, prepareDatabase, startGatehouse } from "./bench/gatehouse-server.mjs";
-import { agentFor, loadAverage, sequential, summarize } from "./bench/http-load.mjs";
+import { agentFor, closedLoop, loadAverage, sequential, summarize } from "./bench/http-load.mjs";
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -29,6 +32,8 @@ if (!base || !fs.existsSync(path.join(base, ".next/BUILD_ID"))) {
 checkBuild();
 const N = Number(process.env.BENCH_LATENCY_N ?? opt("--n") ?? 4000);
 const ROUNDS = 20;
+const CONCURRENCY = Number(opt("--concurrency") ?? 1);
+const BLOCK_MS = 1_000;
 const MODEL = "bench";
 const body = { model: MODEL, messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 };
 const headers = { "accept-encoding": "gzip, deflate", "user-agent": "OpenAI/JS 7.57.0", authorization: `Bearer ${BENCH_API_KEY}` };
@@ -59,31 +64,62 @@ try {
     side.agent = agentFor(1);
     side.samples = [];
   }
-  console.log(`# ${N} requests per build, ${ROUNDS} alternating blocks, concurrency 1, ${env.REDIS_URL ? "Redis limiter and spend checks" : "in-memory limiter"}; load average at start ${loadAverage()}`);
-  for (const side of sides) await sequential(side.agent, side.spec, 500); // warm-up
-  const direct = { port: upstream.port, path: "/v1/chat/completions", headers: { ...headers, authorization: "Bearer sk-upstream-bench" }, body: { ...body, model: UPSTREAM_MODEL } };
-  const directAgent = agentFor(1);
-  const directSamples = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 ? [...sides].reverse() : sides;
-    for (const side of order) side.samples.push(...(await sequential(side.agent, side.spec, Math.ceil(N / ROUNDS))));
-    directSamples.push(...(await sequential(directAgent, direct, Math.ceil(N / ROUNDS / 2))));
+  if (CONCURRENCY > 1) {
+    await concurrent();
+  } else {
+    console.log(`# ${N} requests per build, ${ROUNDS} alternating blocks, concurrency 1, ${env.REDIS_URL ? "Redis limiter and spend checks" : "in-memory limiter"}; load average at start ${loadAverage()}`);
+    for (const side of sides) await sequential(side.agent, side.spec, 500); // warm-up
+    const direct = { port: upstream.port, path: "/v1/chat/completions", headers: { ...headers, authorization: "Bearer sk-upstream-bench" }, body: { ...body, model: UPSTREAM_MODEL } };
+    const directAgent = agentFor(1);
+    const directSamples = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 ? [...sides].reverse() : sides;
+      for (const side of order) side.samples.push(...(await sequential(side.agent, side.spec, Math.ceil(N / ROUNDS))));
+      directSamples.push(...(await sequential(directAgent, direct, Math.ceil(N / ROUNDS / 2))));
+    }
+    const d = summarize(directSamples);
+    const [a, b] = sides.map((s) => summarize(s.samples));
+    const f = (v) => v.toFixed(3);
+    console.log(`\n${"ms".padEnd(30)}${"p50".padStart(9)}${"p90".padStart(9)}${"p99".padStart(9)}`);
+    console.log(`${"upstream directly".padEnd(30)}${f(d.p50).padStart(9)}${f(d.p90).padStart(9)}${f(d.p99).padStart(9)}`);
+    for (const [name, x] of [["base", a], ["this build", b]]) {
+      console.log(`${name.padEnd(30)}${f(x.p50).padStart(9)}${f(x.p90).padStart(9)}${f(x.p99).padStart(9)}`);
+      console.log(`${`  added (${name})`.padEnd(30)}${f(x.p50 - d.p50).padStart(9)}${f(x.p90 - d.p90).padStart(9)}${f(x.p99 - d.p99).padStart(9)}`);
+    }
+    console.log(`${"this build / base".padEnd(30)}${`${(b.p50 / a.p50).toFixed(3)}x`.padStart(9)}${`${(b.p90 / a.p90).toFixed(3)}x`.padStart(9)}${`${(b.p99 / a.p99).toFixed(3)}x`.padStart(9)}`);
+    console.log(`load average at the end ${loadAverage()}`);
+    directAgent.destroy();
   }
-  const d = summarize(directSamples);
-  const [a, b] = sides.map((s) => summarize(s.samples));
-  const f = (v) => v.toFixed(3);
-  console.log(`\n${"ms".padEnd(30)}${"p50".padStart(9)}${"p90".padStart(9)}${"p99".padStart(9)}`);
-  console.log(`${"upstream directly".padEnd(30)}${f(d.p50).padStart(9)}${f(d.p90).padStart(9)}${f(d.p99).padStart(9)}`);
-  for (const [name, x] of [["base", a], ["this build", b]]) {
-    console.log(`${name.padEnd(30)}${f(x.p50).padStart(9)}${f(x.p90).padStart(9)}${f(x.p99).padStart(9)}`);
-    console.log(`${`  added (${name})`.padEnd(30)}${f(x.p50 - d.p50).padStart(9)}${f(x.p90 - d.p90).padStart(9)}${f(x.p99 - d.p99).padStart(9)}`);
-  }
-  console.log(`${"this build / base".padEnd(30)}${`${(b.p50 / a.p50).toFixed(3)}x`.padStart(9)}${`${(b.p90 / a.p90).toFixed(3)}x`.padStart(9)}${`${(b.p99 / a.p99).toFixed(3)}x`.padStart(9)}`);
-  console.log(`load average at the end ${loadAverage()}`);
   for (const side of sides) side.agent.destroy();
-  directAgent.destroy();
 } finally {
   await Promise.all(servers.map((s) => s.stop().catch(() => {})));
   await upstream.stop();
   for (const side of sides) if (side.dataDir) fs.rmSync(side.dataDir, { recursive: true, force: true });
+}
+
+/** Closed-loop blocks at CONCURRENCY clients, alternating between the builds. */
+async function concurrent() {
+  console.log(`# ${ROUNDS} alternating blocks of ${BLOCK_MS} ms per build, ${CONCURRENCY} clients, ${env.REDIS_URL ? "Redis limiter and spend checks" : "in-memory limiter"}; load average at start ${loadAverage()}`);
+  for (const side of sides) {
+    side.seconds = 0;
+    side.errors = 0;
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...sides].reverse() : sides;
+    for (const side of order) {
+      const x = await closedLoop(side.spec, { concurrency: CONCURRENCY, durationMs: BLOCK_MS, warmupMs: 100 });
+      side.samples.push(...x.latencies);
+      side.seconds += x.seconds;
+      side.errors += x.errors;
+    }
+  }
+  const [a, b] = sides.map((s) => ({ ...summarize(s.samples), rps: s.samples.length / s.seconds, errors: s.errors }));
+  const f = (v) => v.toFixed(3);
+  console.log(`\n${"ms".padEnd(30)}${"RPS".padStart(9)}${"p50".padStart(9)}${"p90".padStart(9)}${"p99".padStart(9)}${"max".padStart(9)}${"errors".padStart(9)}`);
+  for (const [name, x] of [["base", a], ["this build", b]]) {
+    console.log(`${name.padEnd(30)}${x.rps.toFixed(0).padStart(9)}${f(x.p50).padStart(9)}${f(x.p90).padStart(9)}${f(x.p99).padStart(9)}${x.max.toFixed(1).padStart(9)}${String(x.errors).padStart(9)}`);
+  }
+  const ratio = (k) => `${(b[k] / a[k]).toFixed(3)}x`.padStart(9);
+  console.log(`${"this build / base".padEnd(30)}${ratio("rps")}${ratio("p50")}${ratio("p90")}${ratio("p99")}${ratio("max")}`);
+  console.log(`load average at the end ${loadAverage()}`);
 }

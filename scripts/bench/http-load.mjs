@@ -109,7 +109,7 @@ export async function closedLoop(spec, { concurrency, durationMs, warmupMs }) {
   await Promise.all(Array.from({ length: concurrency }, client));
   agent.destroy();
   const seconds = (measuredEnd - measureFrom) / 1000;
-  return { rps: latencies.length / seconds, errors, firstError, ...summarize(latencies) };
+  return { rps: latencies.length / seconds, seconds, latencies, errors, firstError, ...summarize(latencies) };
 }
 
 export function loadAverage() {
