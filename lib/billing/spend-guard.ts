@@ -294,7 +294,7 @@ export async function reserveSpend(limits: SpendLimits, amount: bigint): Promise
  * reservation is released and the refusal thrown (SpendRefused), as reserveSpend would have.
  */
 export async function confirmSpend(reservation: SpendReservation, orgId: string, projectId: string): Promise<void> {
-  const refused = reservation.shared ? await reservation.shared : null;
+  const refused = await reservation.shared;
   if (!refused) return;
   settleSpend(reservation, orgId, projectId, 0n);
   throw refused;

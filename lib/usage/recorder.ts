@@ -117,7 +117,6 @@ async function flush(automatic: boolean): Promise<void> {
         s.written += batch.length;
         s.retryAt = 0;
         spendWritten(batch);
-        continue;
       } catch (err) {
         // One unwritable event must not hold back the rest: write them one by one and drop
         // only those the database refuses for what they hold. A failure of any other kind

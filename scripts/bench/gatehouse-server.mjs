@@ -74,7 +74,6 @@ export function startGatehouse({ port, dataDir, env = {}, nodeArgs = [], cwd = p
     child,
     exited,
     output,
-    logPath,
     async waitHealthy(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       let last = "no answer";
