@@ -23,11 +23,9 @@ export async function readJsonBody(ctx: GatewayContext): Promise<unknown> {
   const tooLarge = () => new OpenAIError(413, `Request body too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB.`, "invalid_request_error");
   const length = Number(ctx.request.headers.get("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) throw tooLarge();
-  // Read already by the API server (node-server.ts), or still in the Request (framework routes).
-  if (ctx.body !== undefined && ctx.body !== null && ctx.body.length > MAX_BODY_BYTES) throw tooLarge();
-  const text = ctx.body !== undefined ? (ctx.body?.toString("utf8") ?? "") : await ctx.request.text();
-  if (text.length > MAX_BODY_BYTES) throw tooLarge();
-  return parseJsonBody(text);
+  // Read whole by the API server (node-server.ts) or the route adapter (answer.ts nextRoute).
+  if (ctx.body && ctx.body.length > MAX_BODY_BYTES) throw tooLarge();
+  return parseJsonBody(ctx.body?.toString("utf8") ?? "");
 }
 
 export type AdmittedCall = {
@@ -113,7 +111,7 @@ function spendRefusal(ctx: GatewayContext, modelId: string, err: unknown): OpenA
   }
   metrics().rateLimited.inc({ model: modelId, kind: "quota" });
   // Retrying will not help until someone adds credit or raises the budget.
-  ctx.headers.set("x-should-retry", "false");
+  ctx.headers["x-should-retry"] = "false";
   return insufficientQuota(err.message);
 }
 
@@ -138,15 +136,15 @@ async function admitRate(ctx: GatewayContext, policy: ProjectPolicy, modelId: st
     if (!a.allowed) {
       // Give back the tokens already reserved under a wider scope (the request slot stays counted).
       await releaseTokens(reservations);
-      for (const [k, v] of Object.entries(rateLimitHeaders(a.state))) ctx.headers.set(k, v);
+      Object.assign(ctx.headers, rateLimitHeaders(a.state));
       metrics().rateLimited.inc({ model: modelId, kind: a.kind });
       // A request larger than the limit itself will never fit: tell clients not to retry.
-      if (a.tooLarge) ctx.headers.set("x-should-retry", "false");
+      if (a.tooLarge) ctx.headers["x-should-retry"] = "false";
       throw rateLimited(a.message, a.retryAfterMs / 1000, a.kind);
     }
     reservations.push(a.reservation);
   }
-  if (shown) for (const [k, v] of Object.entries(rateLimitHeaders(shown.state))) ctx.headers.set(k, v);
+  if (shown) Object.assign(ctx.headers, rateLimitHeaders(shown.state));
   return reservations;
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { OpenAIError } from "@/lib/openai/errors";
 import { parseChatRequest } from "@/lib/openai/schemas";
 import { chatCompletionBody, newChatCompletionId } from "@/lib/openai/responses";
-import { chatChunksFromEvents, sseResponseStream } from "@/lib/openai/sse";
+import { chatChunksFromEvents, sseBody } from "@/lib/openai/sse";
 import type { ChatRequest, ChatStreamEvent, ModelCapability, Usage } from "@/lib/providers/types";
 import { storeBodies } from "@/lib/usage/bodies";
 import { maxCostMicros } from "@/lib/usage/cost";
@@ -10,6 +10,7 @@ import { measureImages } from "./images";
 import { readAhead } from "./read-ahead";
 import { toLegacyChunks, toLegacyCompletion, usesLegacyFunctions } from "./legacy-functions";
 import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
+import { Answer } from "./answer";
 import type { GatewayContext } from "./with-api-key";
 
 // POST /v1/chat/completions: validate → model → admit → provider → meter, streamed or not.
@@ -27,7 +28,7 @@ function needsOf(request: ChatRequest): ModelCapability[] {
   return needs;
 }
 
-export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
+export async function chatCompletions(ctx: GatewayContext): Promise<Answer> {
   const body = await readJsonBody(ctx);
   const parsed = parseChatRequest(body);
   const { request } = parsed;
@@ -55,7 +56,7 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
       const responseBody = legacy ? toLegacyCompletion(built) : built;
       finishCall(ctx, call, { usage: result.usage, status: 200, errorCode: null, streamed: false, cancelled: false, ttftMs: null });
       if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, responseBody, ctx.headers);
-      return Response.json(responseBody, { status: 200 });
+      return Answer.json(responseBody);
     } catch (err) {
       countProviderError(model.provider, err);
       const cancelled = abort.signal.aborted;
@@ -157,10 +158,11 @@ export async function chatCompletions(ctx: GatewayContext): Promise<Response> {
     });
     if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { streamed: true, content: contentParts.join("") }, ctx.headers);
   };
-  const stream = sseResponseStream(legacy ? toLegacyChunks(chunks) : chunks, { onClose: finish, onCancel: () => abort.abort() });
-  return new Response(stream, {
-    status: 200,
-    // no-transform keeps the response compressor from buffering and gzipping each event.
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
-  });
+  const stream = sseBody(legacy ? toLegacyChunks(chunks) : chunks, { onClose: finish, onCancel: () => abort.abort() });
+  // no-transform keeps the response compressor from buffering and gzipping each event.
+  return new Answer(
+    200,
+    { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    stream,
+  );
 }

@@ -5,11 +5,12 @@ import { embeddingsBody } from "@/lib/openai/responses";
 import { storeBodies } from "@/lib/usage/bodies";
 import { maxCostMicros } from "@/lib/usage/cost";
 import { admit, countProviderError, finishCall, readJsonBody, resolveModel } from "./admission";
+import { Answer } from "./answer";
 import type { GatewayContext } from "./with-api-key";
 
 // POST /v1/embeddings.
 
-export async function embeddings(ctx: GatewayContext): Promise<Response> {
+export async function embeddings(ctx: GatewayContext): Promise<Answer> {
   const body = await readJsonBody(ctx);
   const parsed = parseEmbeddingRequest(body);
   const { model, provider, policy } = await resolveModel(ctx, parsed.model, ["embeddings"], "embeddings");
@@ -31,7 +32,7 @@ export async function embeddings(ctx: GatewayContext): Promise<Response> {
       status: 200, errorCode: null, streamed: false, cancelled: false, ttftMs: null,
     });
     if (policy.storeBodies) storeBodies(ctx.requestId, ctx.key.projectId, body, { object: "list", model: model.id, count: result.embeddings.length }, ctx.headers);
-    return Response.json(responseBody);
+    return Answer.json(responseBody);
   } catch (err) {
     countProviderError(model.provider, err);
     finishCall(ctx, call, {

@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { deleteFile, FILE_PURPOSES, fileObject, getFile, listFiles, newFileId, openFileContent, recordFile, storageKeyOf, type FilePurpose } from "@/lib/files/files";
 import { FileTooLarge, getFileStorage } from "@/lib/files/storage";
 import { invalidRequest, notFound, OpenAIError } from "@/lib/openai/errors";
+import { Answer } from "./answer";
 import type { GatewayContext } from "./with-api-key";
 
 // /v1/files: upload (multipart, streamed to the file store as it arrives), list, retrieve,
@@ -16,15 +17,12 @@ function purposeError(value: string) {
   return invalidRequest(`'${value.slice(0, 100)}' is not one of [${FILE_PURPOSES.map((p) => `'${p}'`).join(", ")}] - 'purpose'`, "purpose");
 }
 
-/** The request body as a Node stream: the API server passes the socket, the framework a web stream. */
+/** The request body as a Node stream (the socket, or the framework's body), else the body read whole. */
 function bodyStream(ctx: GatewayContext): Readable {
-  if (ctx.stream) return ctx.stream;
-  if (ctx.body !== undefined) return Readable.from(ctx.body ? [ctx.body] : []);
-  if (!ctx.request.body) return Readable.from([]);
-  return Readable.fromWeb(ctx.request.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  return ctx.stream ?? Readable.from(ctx.body ? [ctx.body] : []);
 }
 
-export async function uploadFile(ctx: GatewayContext): Promise<Response> {
+export async function uploadFile(ctx: GatewayContext): Promise<Answer> {
   const contentType = ctx.request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     bodyStream(ctx).resume();
@@ -89,7 +87,7 @@ export async function uploadFile(ctx: GatewayContext): Promise<Response> {
       { orgId: ctx.key.orgId, projectId: ctx.key.projectId, apiKeyId: ctx.key.keyId, userId: ctx.key.ownerUserId },
       { id, purpose: purpose as FilePurpose, filename, storageKey, ...stored! },
     );
-    return Response.json(fileObject(row));
+    return Answer.json(fileObject(row));
   } catch (err) {
     source.resume();
     await storage.delete(storageKey).catch(() => undefined);
@@ -103,7 +101,7 @@ export async function uploadFile(ctx: GatewayContext): Promise<Response> {
   }
 }
 
-export async function listFilesRoute(ctx: GatewayContext): Promise<Response> {
+export async function listFilesRoute(ctx: GatewayContext): Promise<Answer> {
   const q = new URL(ctx.request.url).searchParams;
   const limitRaw = q.get("limit");
   const limit = limitRaw === null ? 10_000 : Number(limitRaw);
@@ -114,32 +112,34 @@ export async function listFilesRoute(ctx: GatewayContext): Promise<Response> {
   const page = await listFiles(ctx.key.projectId, { purpose, limit, order, after: q.get("after") });
   if (!page) throw invalidRequest(`No such File object: ${q.get("after")!.slice(0, 100)} (the 'after' cursor).`, "after");
   const data = page.rows.map(fileObject);
-  return Response.json({ object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.hasMore });
+  return Answer.json({ object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.hasMore });
 }
 
 const noSuchFile = (id: string) => notFound(`No such File object: ${id.slice(0, 100)}`, "id");
 
-export async function retrieveFile(ctx: GatewayContext, id: string): Promise<Response> {
+export async function retrieveFile(ctx: GatewayContext, id: string): Promise<Answer> {
   const f = await getFile(ctx.key.projectId, id);
   if (!f) throw noSuchFile(id);
-  return Response.json(fileObject(f));
+  return Answer.json(fileObject(f));
 }
 
-export async function fileContent(ctx: GatewayContext, id: string): Promise<Response> {
+export async function fileContent(ctx: GatewayContext, id: string): Promise<Answer> {
   const f = await getFile(ctx.key.projectId, id);
   if (!f) throw noSuchFile(id);
   const stream = openFileContent(f);
   ctx.signal.addEventListener("abort", () => stream.destroy(), { once: true });
-  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
-    headers: {
+  return new Answer(
+    200,
+    {
       "content-type": "application/octet-stream",
       "content-length": String(f.bytes),
       "content-disposition": `attachment; filename="${f.filename.replace(/["\\\r\n]/g, "_")}"`,
     },
-  });
+    stream,
+  );
 }
 
-export async function deleteFileRoute(ctx: GatewayContext, id: string): Promise<Response> {
+export async function deleteFileRoute(ctx: GatewayContext, id: string): Promise<Answer> {
   if (!(await deleteFile(ctx.key.projectId, id))) throw noSuchFile(id);
-  return Response.json({ id, object: "file", deleted: true });
+  return Answer.json({ id, object: "file", deleted: true });
 }

@@ -11,24 +11,24 @@ import {
   type RouteHandler, type RouteMethods,
 } from "./routes";
 import { MAX_BODY_BYTES } from "./admission";
+import { isStreamed, type Answer, type GatewayRequest, type Transport } from "./answer";
 import { requestEnded, requestStarted } from "./lifecycle";
-import { errorResponse, type Transport } from "./with-api-key";
+import { errorResponse } from "./with-api-key";
 
 // The API server: /v1 answered straight from node:http, in the same process as the console.
 // server.mjs hands every /v1 request here (once instrumentation.ts has registered this
 // handler); the framework's request pipeline, which costs about a millisecond per request,
 // is left to the console. The endpoints themselves are the same handlers the framework's
-// route files export (lib/gateway/routes.ts), called with a standard Request and answering a
-// standard Response; this file only adapts node:http to them:
+// route files export (lib/gateway/routes.ts), called with a GatewayRequest and answering an
+// Answer (lib/gateway/answer.ts); this file only adapts node:http to them:
 // - the body is read into memory up to the API's limit (JSON endpoints parse it whole), except
 //   for uploads, whose endpoint reads the socket as a stream (routes.ts streamsBody);
 // - the transport signal aborts when the client goes away before the answer is complete, which
 //   cancels generation and is metered as a cancelled request;
-// - streamed answers (text/event-stream, file downloads) are written chunk by chunk with backpressure;
+// - streamed answers (events, file downloads) are written chunk by chunk with backpressure;
 //   other answers are sent whole, gzipped from 1 KB when the client accepts it.
 
 const GZIP_FROM_BYTES = 1024;
-const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 const gzipAsync = promisify(gzip);
 
 type Route = { methods: RouteMethods | null; params: Record<string, string> };
@@ -94,17 +94,16 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function toHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    try {
-      headers.append(raw[i], raw[i + 1]);
-    } catch {
-      // a header value the Fetch standard refuses (node:http accepted it): leave it out
-    }
+/** node:http's parsed headers behind the one method endpoints use. */
+class NodeHeaders {
+  constructor(private readonly headers: IncomingMessage["headers"]) {}
+
+  /** As Headers.get: null when absent, repeated headers joined with ", ". */
+  get(name: string): string | null {
+    const value = this.headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
   }
-  return headers;
 }
 
 function acceptsGzip(req: IncomingMessage): boolean {
@@ -124,37 +123,40 @@ function waitForDrain(res: ServerResponse): Promise<void> {
   });
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  const body = response.body;
-  if (!body || req.method === "HEAD") {
-    if (body) await body.cancel().catch(() => {});
-    res.end();
-    return;
-  }
-  const contentType = response.headers.get("content-type") ?? "";
-  // Events and file downloads are written as they come; JSON answers whole (and gzipped).
-  if (contentType.startsWith("text/event-stream") || contentType.startsWith("application/octet-stream")) {
-    const reader = body.getReader();
-    const cancel = () => void reader.cancel().catch(() => {});
-    res.once("close", cancel);
-    if (contentType.startsWith("text/event-stream")) res.flushHeaders();
+async function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
+  res.statusCode = answer.status;
+  for (const name in answer.headers) res.setHeader(name, answer.headers[name]);
+  const body = answer.body;
+  if (isStreamed(body)) {
+    const iterator = body[Symbol.asyncIterator]();
+    if (req.method === "HEAD") {
+      await Promise.resolve(iterator.return?.()).catch(() => {});
+      res.end();
+      return;
+    }
+    // The client went away: stop the producer (a generator's finally blocks run at its next step).
+    const stop = () => void Promise.resolve(iterator.return?.()).catch(() => {});
+    res.once("close", stop);
+    if ((answer.headers["content-type"] ?? "").startsWith("text/event-stream")) res.flushHeaders();
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const { done, value } = await iterator.next();
         if (done) break;
         if (res.destroyed) return;
         if (!res.write(value)) await waitForDrain(res);
       }
       res.end();
     } finally {
-      res.off("close", cancel);
+      res.off("close", stop);
     }
     return;
   }
-  let bytes: Buffer = Buffer.from(await response.arrayBuffer());
-  if (bytes.length >= GZIP_FROM_BYTES && !response.headers.has("content-encoding") && acceptsGzip(req)) {
+  if (body === null || req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  let bytes: Buffer = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (bytes.length >= GZIP_FROM_BYTES && !answer.headers["content-encoding"] && acceptsGzip(req)) {
     bytes = await gzipAsync(bytes);
     res.setHeader("content-encoding", "gzip");
     res.setHeader("vary", "Accept-Encoding");
@@ -183,7 +185,7 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
       decodeURIComponent(pathname);
     } catch {
       req.resume();
-      await writeResponse(req, res, errorResponse(invalidPathEncoding(method, pathname), newRequestId()));
+      await writeAnswer(req, res, errorResponse(invalidPathEncoding(method, pathname), newRequestId()));
       return;
     }
     const route = matchRoute(pathname);
@@ -193,22 +195,15 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
     const streamed = hasBody && streamsBody(handler);
     const body = hasBody && !streamed ? await readBody(req) : null;
     if (!hasBody) req.resume();
-    // The body and the abort signal travel beside the Request (`transport`): a Request built
-    // with them costs several times more, for a stream and a signal the endpoints never need.
-    const request = new Request(`http://${req.headers.host && /^[\w.:[\]-]+$/.test(req.headers.host) ? req.headers.host : "localhost"}${rawUrl}`, {
-      method: FORBIDDEN_METHODS.has(method) ? "GET" : method,
-      headers: toHeaders(req),
-    });
-    // Methods the Fetch standard forbids still get their 404/405 with the real method named.
-    if (request.method !== method) Object.defineProperty(request, "method", { value: method });
+    const host = req.headers.host && /^[\w.:[\]-]+$/.test(req.headers.host) ? req.headers.host : "localhost";
+    const request: GatewayRequest = { method, url: `http://${host}${rawUrl}`, headers: new NodeHeaders(req.headers) };
     const transport: Transport = streamed ? { stream: req, signal: aborter.signal } : { body, signal: aborter.signal };
-    const response = await handler(request, { params: Promise.resolve(route.params) }, transport);
-    await writeResponse(req, res, response);
+    await writeAnswer(req, res, await handler(request, route.params, transport));
   } catch (err) {
     const requestId = newRequestId();
     log.error("unhandled error in the API server", { requestId, error: (err as Error)?.stack ?? String(err) });
     if (!res.headersSent) {
-      await writeResponse(req, res, errorResponse(internalError(requestId), requestId)).catch(() => res.destroy());
+      await writeAnswer(req, res, errorResponse(internalError(requestId), requestId)).catch(() => res.destroy());
     } else {
       res.destroy();
     }

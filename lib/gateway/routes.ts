@@ -4,14 +4,14 @@ import { embeddings } from "./embeddings";
 import { deleteModel, listModels, retrieveModel } from "./models";
 import { deleteFileRoute, fileContent, listFilesRoute, retrieveFile, uploadFile } from "./files";
 import { cancelJobRoute, createJobRoute, listCheckpointsRoute, listEventsRoute, listJobsRoute, retrieveJobRoute } from "./fine-tuning";
-import { preflight, unknownRoute, withApiKey, wrongMethod, type Transport } from "./with-api-key";
+import { nextRoute, type GatewayHandler } from "./answer";
+import { preflight, unknownRoute, withApiKey, wrongMethod } from "./with-api-key";
 
-// The /v1 endpoints, defined once: the framework's route files (app/v1/**) export these
-// handlers, and the API server (lib/gateway/node-server.ts) dispatches to the same ones.
+// The /v1 endpoints, defined once: the API server (lib/gateway/node-server.ts) dispatches to
+// these handlers, and the framework's route files (app/v1/**) export the same ones through
+// nextRoute (lib/gateway/answer.ts).
 
-// Each route receives its own params (the framework types them per route; the API server passes what it matched).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RouteHandler = (request: Request, route: { params: Promise<any> }, transport?: Transport) => Response | Promise<Response>;
+export type RouteHandler = GatewayHandler;
 export type RouteMethods = Readonly<Partial<Record<"GET" | "POST" | "DELETE", RouteHandler>>>;
 
 export const chatCompletionsRoute = {
@@ -87,3 +87,19 @@ export function handlerFor(methods: RouteMethods, method: string): RouteHandler 
 }
 
 export { preflight, unknownRoute, wrongMethod };
+
+/** A route's framework handlers (app/v1/**): its own methods, 405 for the others, the CORS preflight. */
+export function nextRoutes(methods: RouteMethods) {
+  const wrong = nextRoute(wrongMethod);
+  const own = (method: "GET" | "POST" | "DELETE") => {
+    const handler = methods[method];
+    return handler ? nextRoute(handler, { streamsBody: streamsBody(handler) }) : wrong;
+  };
+  return { GET: own("GET"), POST: own("POST"), PUT: wrong, PATCH: wrong, DELETE: own("DELETE"), OPTIONS: nextRoute(preflight) };
+}
+
+/** The framework handlers of `/v1` and unknown paths under it: OpenAI's JSON 404, never an HTML page. */
+export function nextUnknownRoutes() {
+  const unknown = nextRoute(unknownRoute);
+  return { GET: unknown, POST: unknown, PUT: unknown, PATCH: unknown, DELETE: unknown, OPTIONS: nextRoute(preflight) };
+}

@@ -29,7 +29,7 @@ export type SessionCallerOptions = {
 };
 
 export function sessionCaller(projectId: string, options: SessionCallerOptions = {}): Authenticate {
-  return async (request: Request): Promise<Caller> => {
+  return async (request): Promise<Caller> => {
     const origin = request.headers.get("origin");
     const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
     if (origin && host && hostOf(origin) !== host) {

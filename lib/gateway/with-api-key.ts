@@ -6,8 +6,9 @@ import { log } from "@/lib/log";
 import { internalError, invalidApiKey, missingApiKey, OpenAIError, overloaded, permissionDenied } from "@/lib/openai/errors";
 import { newRequestId } from "@/lib/openai/responses";
 import { recordUsage } from "@/lib/usage/recorder";
-import { isDraining, requestEnded, requestStarted } from "./lifecycle";
+import { isDraining } from "./lifecycle";
 import { observeRequest } from "./metrics";
+import { Answer, type GatewayHandler, type GatewayRequest } from "./answer";
 
 // The wrapper of every API call (/v1 with an API key, the console playground with a session):
 // request id, authentication, permission check,
@@ -22,19 +23,6 @@ export type Meter = {
 };
 
 /**
- * What the API server (lib/gateway/node-server.ts) has already taken from the connection, so
- * that the Request it passes need not carry a body stream or a signal of its own.
- */
-export type Transport = {
-  /** The whole request body, as read from the socket (null: none); undefined when `stream` carries it. */
-  body?: Buffer | null;
-  /** The request body still on the socket, for endpoints that stream uploads (lib/gateway/routes.ts streamsBody). */
-  stream?: import("node:stream").Readable;
-  /** Aborts when the client goes away before the answer is complete. */
-  signal: AbortSignal;
-};
-
-/**
  * Who makes an API call: an API key, or a signed-in console user in the playground (keyId
  * null, the user as owner, no key limits). Everything after authentication treats both alike.
  */
@@ -44,21 +32,20 @@ export type GatewayContext = {
   requestId: string;
   startedAt: number;
   key: Caller;
-  request: Request;
+  request: GatewayRequest;
   /** Aborts when the client goes away before the answer is complete. */
   signal: AbortSignal;
-  /** The request body already read by the API server, if it was. */
+  /** The whole request body (null: none); undefined for endpoints that stream it. */
   body: Buffer | null | undefined;
-  /** The request body as the socket's stream (uploads), if the API server passed it so. */
+  /** The request body as a stream (uploads), for the endpoints that take it so (routes.ts streamsBody). */
   stream: import("node:stream").Readable | undefined;
-  /** Extra response headers (rate limits); merged into whatever the handler answers, errors included. */
-  headers: Headers;
+  /** Extra response headers (rate limits), lower-case names; merged into whatever the handler answers, errors included. */
+  headers: Record<string, string>;
   meter: Meter;
   endpoint: string;
 };
 
 type Options = { endpoint: string; resource: Resource; access: "read" | "write" };
-type RouteContext<P> = { params: Promise<P> };
 
 const REJECTIONS: Record<KeyRejection, string> = {
   malformed: "Incorrect API key provided: {key}. You can find your API keys in the Gatehouse console, under API keys.",
@@ -76,15 +63,13 @@ export function redactPresentedKey(secret: string): string {
   return `${head}${"*".repeat(Math.min(20, Math.max(4, clean.length - head.length - 4)))}${clean.slice(-4)}`;
 }
 
-export function errorResponse(err: OpenAIError, requestId: string, extra?: Headers): Response {
-  const headers = new Headers(extra);
-  headers.set("content-type", "application/json");
-  headers.set("x-request-id", requestId);
-  for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
-  return new Response(JSON.stringify(err.body()), { status: err.status, headers });
+export function errorResponse(err: OpenAIError, requestId: string, extra?: Record<string, string>): Answer {
+  const headers: Record<string, string> = { ...extra, "content-type": "application/json", "x-request-id": requestId };
+  for (const [k, v] of Object.entries(err.headers)) headers[k.toLowerCase()] = v;
+  return new Answer(err.status, headers, JSON.stringify(err.body()));
 }
 
-function authenticate(request: Request): string {
+function authenticate(request: GatewayRequest): string {
   const header = request.headers.get("authorization");
   if (!header) throw missingApiKey();
   const m = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -102,9 +87,9 @@ const PERMISSION_SCOPES: Record<Resource, string> = {
 };
 
 /** Authenticates a request: the caller, or an OpenAIError (401/403/404) to answer. */
-export type Authenticate = (request: Request) => Promise<Caller>;
+export type Authenticate = (request: GatewayRequest) => Promise<Caller>;
 
-async function apiKeyCaller(request: Request): Promise<Caller> {
+async function apiKeyCaller(request: GatewayRequest): Promise<Caller> {
   const secret = authenticate(request);
   const resolution = await resolveApiKey(secret);
   if (!resolution.ok) throw invalidApiKey(REJECTIONS[resolution.reason].replace("{key}", redactPresentedKey(secret)));
@@ -113,7 +98,7 @@ async function apiKeyCaller(request: Request): Promise<Caller> {
 }
 
 /** An endpoint of /v1, called with an API key (`Authorization: Bearer sk-…`). */
-export function withApiKey<P = Record<string, never>>(options: Options, handler: (ctx: GatewayContext, params: P) => Promise<Response>) {
+export function withApiKey<P = Record<string, never>>(options: Options, handler: (ctx: GatewayContext, params: P) => Promise<Answer>): GatewayHandler<P> {
   return withCaller(options, apiKeyCaller, handler);
 }
 
@@ -125,26 +110,25 @@ export function withApiKey<P = Record<string, never>>(options: Options, handler:
 export function withCaller<P = Record<string, never>>(
   options: Options,
   identify: Authenticate,
-  handler: (ctx: GatewayContext, params: P) => Promise<Response>,
-) {
-  // `transport` is passed by the API server only; the framework's route handlers get two arguments.
-  return async (request: Request, route: RouteContext<P>, transport?: Transport): Promise<Response> => {
+  handler: (ctx: GatewayContext, params: P) => Promise<Answer>,
+): GatewayHandler<P> {
+  return async (request, params, transport) => {
     const requestId = newRequestId();
     const startedAt = performance.now();
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     let ctx: GatewayContext | null = null;
-    let response: Response;
+    let answer: Answer;
     try {
       if (!bootState().ready) throw overloaded("Gatehouse is starting up. Retry in a few seconds.", 5);
       if (isDraining()) throw overloaded("Gatehouse is shutting down. Retry in a few seconds.", 5);
       const key = await identify(request);
-      ctx = { requestId, startedAt, key, request, signal: transport?.signal ?? request.signal, body: transport?.body, stream: transport?.stream, headers, meter: { model: null, provider: null, recorded: false }, endpoint: options.endpoint };
+      ctx = { requestId, startedAt, key, request, signal: transport.signal, body: transport.body, stream: transport.stream, headers, meter: { model: null, provider: null, recorded: false }, endpoint: options.endpoint };
       if (!allows(key.permissions, options.resource, options.access)) {
         throw permissionDenied(
           `You have insufficient permissions for this operation. Missing scopes: ${PERMISSION_SCOPES[options.resource].replace(/\.write$/, `.${options.access}`)}. Check that your API key has ${options.access} access to ${options.resource.replace("_", " ")} (restricted and read-only keys are set in the Gatehouse console).`,
         );
       }
-      response = await handler(ctx, (await route.params) as P);
+      answer = await handler(ctx, params);
     } catch (err) {
       let e: OpenAIError;
       if (err instanceof OpenAIError) e = err;
@@ -152,7 +136,7 @@ export function withCaller<P = Record<string, never>>(
         log.error("unhandled error in /v1", { requestId, endpoint: options.endpoint, error: (err as Error)?.stack ?? String(err) });
         e = internalError(requestId);
       }
-      response = errorResponse(e, requestId, headers);
+      answer = errorResponse(e, requestId, headers);
       if (ctx && !ctx.meter.recorded) {
         recordUsage({
           requestId, orgId: ctx.key.orgId, projectId: ctx.key.projectId, apiKeyId: ctx.key.keyId,
@@ -163,49 +147,14 @@ export function withCaller<P = Record<string, never>>(
         });
       }
     }
-    // Count a streamed answer as running until its body is fully sent or abandoned (other
-    // answers are complete once returned; HEAD bodies are never read).
-    let body = response.body;
-    const streamed = request.method !== "HEAD" && (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
-    // The API server (node-server.ts) counts every request it serves itself; here, for the
-    // framework's routes, streams are counted (no extra stream stage per chunk otherwise).
-    if (body && streamed && !transport) {
-      requestStarted();
-      let ended = false;
-      const end = () => {
-        if (!ended) {
-          ended = true;
-          requestEnded();
-        }
-      };
-      body = body.pipeThrough(new TransformStream({ flush: end }));
-      request.signal.addEventListener("abort", end, { once: true });
-    }
     const ms = performance.now() - startedAt;
-    const setCommon = (out: Headers) => {
-      headers.forEach((v, k) => {
-        if (!out.has(k)) out.set(k, v);
-      });
-      out.set("x-request-id", requestId);
-      if (request.headers.get("origin")) out.set("access-control-allow-origin", "*");
-      out.set("openai-version", "2020-10-01");
-      out.set("openai-processing-ms", String(Math.round(ms)));
-    };
-    // The handlers' own responses have mutable headers: complete them in place. A streamed
-    // body is wrapped (above), so that one gets a new Response.
-    let answer = response;
-    if (body === response.body) {
-      try {
-        setCommon(response.headers);
-      } catch {
-        answer = new Response(body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
-        setCommon(answer.headers);
-      }
-    } else {
-      answer = new Response(body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
-      setCommon(answer.headers);
-    }
-    const status = response.status;
+    const out = answer.headers;
+    for (const k in headers) if (!(k in out)) out[k] = headers[k];
+    out["x-request-id"] = requestId;
+    if (request.headers.get("origin")) out["access-control-allow-origin"] = "*";
+    out["openai-version"] = "2020-10-01";
+    out["openai-processing-ms"] = String(Math.round(ms));
+    const status = answer.status;
     const access = { requestId, endpoint: options.endpoint, status, ms: Math.round(ms), projectId: ctx?.key.projectId, keyId: ctx?.key.keyId, model: ctx?.meter.model ?? undefined };
     // After the answer is on its way: the line and the histogram cost the client nothing then.
     setImmediate(() => {
@@ -218,29 +167,29 @@ export function withCaller<P = Record<string, never>>(
 }
 
 /** The public /v1 404 for unknown routes (OpenAI answers JSON, never HTML). */
-export function unknownRoute(request: Request): Response {
+export const unknownRoute: GatewayHandler = (request) => {
   const url = new URL(request.url);
   const err = new OpenAIError(404, `Invalid URL (${request.method} ${url.pathname})`, "invalid_request_error", null, null);
   return errorResponse(err, newRequestId());
-}
+};
 
 /** CORS preflight: browsers may call the API directly with a key (as OpenAI allows). */
-export function preflight(request: Request): Response {
-  return new Response(null, {
-    status: 204,
-    headers: {
+export const preflight: GatewayHandler = (request) =>
+  new Answer(
+    204,
+    {
       "x-request-id": newRequestId(),
       "access-control-allow-origin": request.headers.get("origin") ?? "*",
       "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
       "access-control-allow-headers": request.headers.get("access-control-request-headers") ?? "authorization, content-type",
       "access-control-max-age": "600",
     },
-  });
-}
+    null,
+  );
 
 /** A known /v1 path called with a method it does not serve. */
-export function wrongMethod(request: Request): Response {
+export const wrongMethod: GatewayHandler = (request) => {
   const url = new URL(request.url);
   const err = new OpenAIError(405, `Invalid method for URL (${request.method} ${url.pathname})`, "invalid_request_error", null, null);
   return errorResponse(err, newRequestId());
-}
+};

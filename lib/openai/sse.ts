@@ -121,55 +121,48 @@ export type SseStreamOptions = {
   onCancel?: () => void;
 };
 
-const encoder = new TextEncoder();
-
 function streamError(err: unknown, onError: SseStreamOptions["onError"]): OpenAIError {
   if (err instanceof OpenAIError) return err;
   return onError?.(err) ?? new OpenAIError(500, "The server had an error while processing your request. Sorry about that!", "server_error", null, null);
 }
 
 /**
- * Writes each chunk as an SSE event and then `data: [DONE]`. An error mid-stream is written as
+ * Each chunk as an SSE event and then `data: [DONE]`. An error mid-stream is written as
  * `data: {"error": {...}}` (which the SDKs raise as an APIError) and ends the stream without
- * [DONE], as OpenAI does. Pull-based, so a slow client slows the producer instead of buffering.
+ * [DONE], as OpenAI does. Pull-based, so a slow client slows the producer instead of buffering;
+ * `return()` (the client went away) stops the producer.
  */
-export function sseResponseStream(chunks: AsyncIterable<unknown>, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
+export async function* sseBody(chunks: AsyncIterable<unknown>, options: SseStreamOptions = {}): AsyncGenerator<string, void, undefined> {
   const iterator = chunks[Symbol.asyncIterator]();
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    options.onClose?.();
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  let ended = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<unknown>;
       try {
-        const next = await iterator.next();
-        if (next.done) {
-          controller.enqueue(encoder.encode(SSE_DONE));
-          controller.close();
-          close();
-          return;
-        }
-        controller.enqueue(encoder.encode(sseEvent(next.value)));
+        next = await iterator.next();
       } catch (err) {
-        if (closed) return;
-        controller.enqueue(encoder.encode(sseEvent(streamError(err, options.onError).body())));
-        controller.close();
-        close();
+        ended = true;
+        yield sseEvent(streamError(err, options.onError).body());
+        return;
       }
-    },
-    async cancel() {
-      if (closed) return;
+      if (next.done) {
+        ended = true;
+        yield SSE_DONE;
+        return;
+      }
+      yield sseEvent(next.value);
+    }
+  } finally {
+    // Returned early: the client went away before the end.
+    if (!ended) {
       options.onCancel?.();
       try {
         // Lets the producer's finally blocks run (stop generation, release the model).
         await iterator.return?.();
       } catch {
         // The client is gone; nothing left to tell it.
-      } finally {
-        close();
       }
-    },
-  });
+    }
+    options.onClose?.();
+  }
 }

@@ -6,11 +6,8 @@ import { log } from "@/lib/log";
  * Stores a request's body, response and response headers (request id, rate-limit state) for
  * the request log, for projects that turn it on. Off the request path.
  */
-export function storeBodies(requestId: string, projectId: string, request: unknown, response: unknown, headers?: Headers) {
-  const stored: Record<string, string> = { "x-request-id": requestId };
-  headers?.forEach((v, k) => {
-    stored[k] = v;
-  });
+export function storeBodies(requestId: string, projectId: string, request: unknown, response: unknown, headers?: Record<string, string>) {
+  const stored: Record<string, string> = { "x-request-id": requestId, ...headers };
   void db()
     .then((prisma) =>
       prisma.requestBody.create({

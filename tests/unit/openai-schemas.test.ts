@@ -10,7 +10,7 @@ import type { Model } from "openai/resources/models";
 import { invalidRequest, OpenAIError } from "@/lib/openai/errors";
 import { chatCompletionBody, embeddingsBody, modelListBody, modelObject, newChatCompletionId, newRequestId, usageBody } from "@/lib/openai/responses";
 import { parseChatRequest, parseEmbeddingRequest, parseJsonBody } from "@/lib/openai/schemas";
-import { chatChunksFromEvents, SSE_DONE, sseEvent, sseResponseStream } from "@/lib/openai/sse";
+import { chatChunksFromEvents, SSE_DONE, sseBody, sseEvent } from "@/lib/openai/sse";
 import type { ChatResult, ChatStreamEvent, Usage } from "@/lib/providers/types";
 
 // The /v1 wire format: request validation with OpenAI's exact errors, the normalized requests
@@ -565,16 +565,18 @@ describe("chatChunksFromEvents", () => {
   });
 });
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return new Response(stream).text();
+async function readAll(events: AsyncIterable<string>): Promise<string> {
+  let text = "";
+  for await (const event of events) text += event;
+  return text;
 }
 
-describe("sseResponseStream", () => {
+describe("sseBody", () => {
   it("frames events and ends with [DONE]", async () => {
     assert.equal(sseEvent({ a: 1 }), 'data: {"a":1}\n\n');
     assert.equal(SSE_DONE, "data: [DONE]\n\n");
     let closes = 0;
-    const text = await readAll(sseResponseStream(from([{ a: 1 }, { b: "é" }]), { onClose: () => closes++ }));
+    const text = await readAll(sseBody(from([{ a: 1 }, { b: "é" }]), { onClose: () => closes++ }));
     assert.equal(text, 'data: {"a":1}\n\ndata: {"b":"é"}\n\ndata: [DONE]\n\n');
     assert.equal(closes, 1);
   });
@@ -585,7 +587,7 @@ describe("sseResponseStream", () => {
       throw new OpenAIError(500, "The model crashed.", "server_error", null, null);
     }
     let closes = 0;
-    const text = await readAll(sseResponseStream(failing(), { onClose: () => closes++ }));
+    const text = await readAll(sseBody(failing(), { onClose: () => closes++ }));
     assert.equal(text, 'data: {"a":1}\n\ndata: {"error":{"message":"The model crashed.","type":"server_error","param":null,"code":null}}\n\n');
     assert.equal(closes, 1);
   });
@@ -594,9 +596,9 @@ describe("sseResponseStream", () => {
     async function* failing(): AsyncGenerator<object> {
       throw new Error("secret internals");
     }
-    const mapped = await readAll(sseResponseStream(failing(), { onError: () => new OpenAIError(502, "Upstream failed.", "server_error") }));
+    const mapped = await readAll(sseBody(failing(), { onError: () => new OpenAIError(502, "Upstream failed.", "server_error") }));
     assert.equal(mapped, 'data: {"error":{"message":"Upstream failed.","type":"server_error","param":null,"code":null}}\n\n');
-    const generic = await readAll(sseResponseStream(failing()));
+    const generic = await readAll(sseBody(failing()));
     assert.ok(!generic.includes("secret internals"));
     assert.match(generic, /"type":"server_error"/);
   });
@@ -612,10 +614,9 @@ describe("sseResponseStream", () => {
     }
     let cancelled = 0;
     let closes = 0;
-    const stream = sseResponseStream(endless(), { onCancel: () => cancelled++, onClose: () => closes++ });
-    const reader = stream.getReader();
-    await reader.read();
-    await reader.cancel();
+    const events = sseBody(endless(), { onCancel: () => cancelled++, onClose: () => closes++ });
+    await events.next();
+    await events.return();
     assert.equal(finalized, true);
     assert.equal(cancelled, 1);
     assert.equal(closes, 1);
@@ -655,7 +656,7 @@ describe("the openai SDK reads our wire format unmodified", () => {
         }
         const chunks = chatChunksFromEvents(events(), { id: "chatcmpl-sdk", created: 1, model: parsed.model, systemFingerprint: "fp", includeUsage: parsed.includeUsage, n: 1 });
         res.writeHead(200, { "content-type": "text/event-stream" });
-        Readable.fromWeb(sseResponseStream(chunks) as import("node:stream/web").ReadableStream).pipe(res);
+        Readable.from(sseBody(chunks)).pipe(res);
       } catch (e) {
         const error = e instanceof OpenAIError ? e : new OpenAIError(500, "internal", "server_error");
         res.writeHead(error.status, { "content-type": "application/json" }).end(JSON.stringify(error.body()));

@@ -1,9 +1,5 @@
-import { filesRoute } from "@/lib/gateway/routes";
-import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { filesRoute, nextRoutes } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = filesRoute.GET;
-export const POST = filesRoute.POST;
-export { wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
-export { preflight as OPTIONS };
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = nextRoutes(filesRoute);

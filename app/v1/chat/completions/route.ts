@@ -1,8 +1,5 @@
-import { chatCompletionsRoute } from "@/lib/gateway/routes";
-import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { chatCompletionsRoute, nextRoutes } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
-export const POST = chatCompletionsRoute.POST;
-export { wrongMethod as GET, wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
-export { preflight as OPTIONS };
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = nextRoutes(chatCompletionsRoute);

@@ -1,9 +1,5 @@
-import { fileRoute } from "@/lib/gateway/routes";
-import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { fileRoute, nextRoutes } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fileRoute.GET;
-export const DELETE = fileRoute.DELETE;
-export { wrongMethod as POST, wrongMethod as PUT, wrongMethod as PATCH };
-export { preflight as OPTIONS };
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = nextRoutes(fileRoute);

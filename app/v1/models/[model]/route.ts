@@ -1,9 +1,5 @@
-import { modelRoute } from "@/lib/gateway/routes";
-import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { modelRoute, nextRoutes } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = modelRoute.GET;
-export const DELETE = modelRoute.DELETE;
-export { wrongMethod as POST, wrongMethod as PUT, wrongMethod as PATCH };
-export { preflight as OPTIONS };
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = nextRoutes(modelRoute);

@@ -1,8 +1,5 @@
-import { fineTuningJobEventsRoute } from "@/lib/gateway/routes";
-import { wrongMethod, preflight } from "@/lib/gateway/with-api-key";
+import { fineTuningJobEventsRoute, nextRoutes } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fineTuningJobEventsRoute.GET;
-export { wrongMethod as POST, wrongMethod as PUT, wrongMethod as PATCH, wrongMethod as DELETE };
-export { preflight as OPTIONS };
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = nextRoutes(fineTuningJobEventsRoute);

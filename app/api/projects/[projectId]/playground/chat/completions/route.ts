@@ -1,4 +1,5 @@
 import { chatCompletions } from "@/lib/gateway/chat-completions";
+import { nextRoute } from "@/lib/gateway/answer";
 import { withCaller } from "@/lib/gateway/with-api-key";
 import { playgroundCaller } from "@/lib/playground/caller";
 
@@ -13,5 +14,5 @@ type Params = { projectId: string };
 export async function POST(request: Request, route: { params: Promise<Params> }) {
   const { projectId } = await route.params;
   const handler = withCaller<Params>({ endpoint: "chat.completions", resource: "chat_completions", access: "write" }, playgroundCaller(projectId), (ctx) => chatCompletions(ctx));
-  return handler(request, route);
+  return nextRoute(handler)(request, route);
 }
