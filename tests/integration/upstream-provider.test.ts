@@ -343,6 +343,25 @@ describe("OpenAI-compatible upstream provider", () => {
     assert.equal(upstream.requests.length, 2);
   });
 
+  it("retries a complete answer cut off before its end, and refuses one over the size limit", async () => {
+    const ok = completion({ content: "whole" }, "stop", { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 });
+    const cut: Handler = (_req, res) => {
+      const body = JSON.stringify(ok);
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
+      res.write(body.slice(0, 10), () => res.destroy());
+    };
+    upstream.script(cut, (_req, res) => json(res, 200, ok));
+    const result = await provider.chat(model, chatRequest(), ctx());
+    assert.equal(result.choices[0].message.content, "whole");
+    assert.equal(upstream.requests.length, 2);
+
+    // Cut every time: after the retries, a 502 rather than a hang or a half-parsed answer.
+    upstream.script(cut, cut, cut);
+    const err = await rejection(provider.chat(model, chatRequest(), ctx()));
+    assert.equal(err.status, 502);
+    assert.equal(upstream.requests.length, 3);
+  });
+
   it("waits as long as retry-after asks before retrying", async () => {
     const ok: Handler = (_req, res) => json(res, 200, completion({ content: "ok" }, "stop", { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }));
     upstream.script((_req, res) => json(res, 429, { error: { message: "slow down", type: "requests" } }, { "retry-after-ms": "400" }), ok);

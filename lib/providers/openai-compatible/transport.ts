@@ -1,6 +1,7 @@
 import "server-only";
 import http from "node:http";
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 import { log } from "@/lib/log";
 import { OpenAIError, providerError } from "@/lib/openai/errors";
 
@@ -98,15 +99,15 @@ export class Attempt {
   private readonly onAbort = () => this.fail(new AttemptFailure("aborted", "aborted"));
 
   constructor(
-    url: URL,
+    target: Target,
     headers: Record<string, string>,
     body: Buffer,
     agent: http.Agent,
     private readonly signal: AbortSignal,
     private readonly options: TransportOptions,
   ) {
-    const client = url.protocol === "https:" ? https : http;
-    this.req = client.request(url, { method: "POST", headers, agent });
+    const client = target.protocol === "https:" ? https : http;
+    this.req = client.request({ ...target, method: "POST", headers, agent });
     this.responded = new Promise((resolve, reject) => {
       this.req.once("response", (res) => {
         // Errors surface through reads; this keeps a late socket error from being unhandled.
@@ -158,22 +159,37 @@ export class Attempt {
   /** The whole body, under the deadline already running. */
   async readBody(limit: number): Promise<Buffer> {
     const res = await this.responded;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
           this.fail(new AttemptFailure("too_large", `response body over ${limit} bytes`));
-          break;
+          return;
         }
         chunks.push(chunk);
-      }
-    } catch (err) {
-      throw this.failure ?? classify(err);
-    }
-    if (this.failure) throw this.failure;
-    return Buffer.concat(chunks);
+      };
+      const onEnd = () => {
+        cleanup();
+        if (this.failure) reject(this.failure);
+        else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      };
+      // A failure (deadline, abort, too large) destroys the response; so does a lost connection.
+      const onClose = () => {
+        cleanup();
+        reject(this.failure ?? classify(res.errored ?? new AttemptFailure("network", "the upstream closed the connection before the end of the body", "ERR_STREAM_PREMATURE_CLOSE")));
+      };
+      const cleanup = () => {
+        res.off("data", onData);
+        res.off("end", onEnd);
+        res.off("close", onClose);
+      };
+      if (this.failure) return reject(this.failure);
+      res.on("data", onData);
+      res.once("end", onEnd);
+      res.once("close", onClose);
+    });
   }
 
   /** The next body chunk, waiting at most idleTimeoutMs; null at the end of the body. */
@@ -274,9 +290,14 @@ export type CallSpec = {
   signal: AbortSignal;
 };
 
+/** Where a request goes, as node:http takes it. */
+type Target = { protocol: string; hostname: string; port?: number | string; path: string; auth?: string };
+
 export class Transport {
   private readonly httpAgent = new http.Agent({ keepAlive: true });
   private readonly httpsAgent = new https.Agent({ keepAlive: true });
+  /** Parsed once per upstream URL: parsing and converting a URL on every call costs more than the rest of building the request. */
+  private readonly targets = new Map<string, { target: Target; host: string } | null>();
 
   constructor(readonly options: () => TransportOptions) {}
 
@@ -288,14 +309,12 @@ export class Transport {
    */
   async send<T>(spec: CallSpec, consume: (attempt: Attempt, res: http.IncomingMessage) => Promise<T>): Promise<{ value: T; attempt: Attempt }> {
     const options = this.options();
-    let url: URL;
-    try {
-      url = new URL(spec.upstream.baseUrl.replace(/\/+$/, "") + spec.path);
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http(s)");
-    } catch {
+    const resolved = this.targetOf(spec.upstream.baseUrl, spec.path);
+    if (!resolved) {
       log.error("upstream base URL is invalid", { requestId: spec.requestId });
       throw new OpenAIError(500, "The upstream connection for this model has an invalid base URL.", "server_error");
     }
+    const { target, host } = resolved;
     const body = Buffer.from(JSON.stringify(spec.body), "utf8");
     const headers: Record<string, string> = {
       "content-type": "application/json",
@@ -304,12 +323,12 @@ export class Transport {
       "user-agent": "Gatehouse",
     };
     if (spec.upstream.apiKey) headers.authorization = `Bearer ${spec.upstream.apiKey}`;
-    const agent = url.protocol === "https:" ? this.httpsAgent : this.httpAgent;
-    const where = { requestId: spec.requestId, upstream: url.host, path: spec.path };
+    const agent = target.protocol === "https:" ? this.httpsAgent : this.httpAgent;
+    const where = { requestId: spec.requestId, upstream: host, path: spec.path };
 
     for (let retry = 0; ; retry++) {
       if (spec.signal.aborted) throw abortError(spec.signal);
-      const attempt = new Attempt(url, headers, body, agent, spec.signal, options);
+      const attempt = new Attempt(target, headers, body, agent, spec.signal, options);
       try {
         const res = await attempt.response();
         const status = res.statusCode ?? 0;
@@ -327,6 +346,28 @@ export class Transport {
         await sleep(delay, spec.signal);
       }
     }
+  }
+
+  /** node:http's options for baseUrl + path; null when that is not an http(s) URL. */
+  private targetOf(baseUrl: string, path: string): { target: Target; host: string } | null {
+    const key = `${baseUrl}\n${path}`;
+    let resolved = this.targets.get(key);
+    if (resolved === undefined) {
+      resolved = null;
+      try {
+        const url = new URL(baseUrl.replace(/\/+$/, "") + path);
+        if (url.protocol === "http:" || url.protocol === "https:") {
+          const { protocol, hostname, port, path: fullPath, auth } = urlToHttpOptions(url);
+          resolved = { target: { protocol: protocol!, hostname: hostname!, path: fullPath!, ...(port ? { port } : {}), ...(auth ? { auth } : {}) }, host: url.host };
+        }
+      } catch {
+        // not a URL
+      }
+      // Upstreams are few (the catalog's connections); bounded anyway.
+      if (this.targets.size >= 1_000) this.targets.clear();
+      this.targets.set(key, resolved);
+    }
+    return resolved;
   }
 
   /** Milliseconds to wait before the next attempt, or null when this failure is final. */
