@@ -193,9 +193,15 @@ export function finishCall(ctx: GatewayContext, call: AdmittedCall, outcome: Out
   m.tokens.inc({ model: call.model.id, kind: "prompt" }, usage.promptTokens);
   m.tokens.inc({ model: call.model.id, kind: "completion" }, usage.completionTokens);
   if (outcome.ttftMs !== null) m.ttft.observe({ model: call.model.id }, outcome.ttftMs / 1000);
-  const limiter = getRateLimiter();
+  // After the answer is written: with Redis, each reconcile is a round trip whose sending and
+  // answer would otherwise compete with the answer for the socket and the CPU.
   const total = usage.promptTokens + usage.completionTokens;
-  for (const r of call.reservations) void limiter.reconcile(r, total).catch(() => undefined);
+  if (call.reservations.length) {
+    setImmediate(() => {
+      const limiter = getRateLimiter();
+      for (const r of call.reservations) void limiter.reconcile(r, total).catch(() => undefined);
+    });
+  }
   return cost;
 }
 
