@@ -134,20 +134,27 @@ async function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: An
       res.end();
       return;
     }
-    // The client went away: stop the producer (a generator's finally blocks run at its next step).
+    // The client went away: stop the producer, whose finally blocks (stop generation, meter
+    // what was generated) run at its next step. Returning an ended producer again is harmless.
     const stop = () => void Promise.resolve(iterator.return?.()).catch(() => {});
     res.once("close", stop);
     if ((answer.headers["content-type"] ?? "").startsWith("text/event-stream")) res.flushHeaders();
+    let ended = false;
     try {
       for (;;) {
         const { done, value } = await iterator.next();
-        if (done) break;
-        if (res.destroyed) return;
+        if (done) {
+          ended = true;
+          break;
+        }
+        if (res.destroyed) break;
         if (!res.write(value)) await waitForDrain(res);
       }
-      res.end();
+      if (ended) res.end();
     } finally {
       res.off("close", stop);
+      // Gone before its 'close' event was seen here, or the write failed.
+      if (!ended) stop();
     }
     return;
   }

@@ -149,7 +149,7 @@ export function withCaller<P = Record<string, never>>(
     }
     const ms = performance.now() - startedAt;
     const out = answer.headers;
-    for (const k in headers) if (!(k in out)) out[k] = headers[k];
+    for (const k in headers) if (out[k] === undefined) out[k] = headers[k];
     out["x-request-id"] = requestId;
     if (request.headers.get("origin")) out["access-control-allow-origin"] = "*";
     out["openai-version"] = "2020-10-01";
