@@ -35,11 +35,6 @@ export class Answer {
   static json(value: unknown, status = 200, headers?: Record<string, string>): Answer {
     return new Answer(status, { "content-type": "application/json", ...headers }, JSON.stringify(value));
   }
-
-  /** A body that is written as it comes rather than whole. */
-  get streamed(): boolean {
-    return isStreamed(this.body);
-  }
 }
 
 export function isStreamed(body: AnswerBody): body is StreamedBody {
