@@ -80,13 +80,15 @@ try {
     const d = summarize(directSamples);
     const [a, b] = sides.map((s) => summarize(s.samples));
     const f = (v) => v.toFixed(3);
-    console.log(`\n${"ms".padEnd(30)}${"p50".padStart(9)}${"p90".padStart(9)}${"p99".padStart(9)}`);
-    console.log(`${"upstream directly".padEnd(30)}${f(d.p50).padStart(9)}${f(d.p90).padStart(9)}${f(d.p99).padStart(9)}`);
+    const cols = ["p50", "p90", "p99", "p999"];
+    const line = (label, cells) => console.log(`${label.padEnd(30)}${cells.map((c) => c.padStart(9)).join("")}`);
+    line("ms", ["p50", "p90", "p99", "p99.9"]);
+    line("upstream directly", cols.map((c) => f(d[c])));
     for (const [name, x] of [["base", a], ["this build", b]]) {
-      console.log(`${name.padEnd(30)}${f(x.p50).padStart(9)}${f(x.p90).padStart(9)}${f(x.p99).padStart(9)}`);
-      console.log(`${`  added (${name})`.padEnd(30)}${f(x.p50 - d.p50).padStart(9)}${f(x.p90 - d.p90).padStart(9)}${f(x.p99 - d.p99).padStart(9)}`);
+      line(name, cols.map((c) => f(x[c])));
+      line(`  added (${name})`, cols.map((c) => f(x[c] - d[c])));
     }
-    console.log(`${"this build / base".padEnd(30)}${`${(b.p50 / a.p50).toFixed(3)}x`.padStart(9)}${`${(b.p90 / a.p90).toFixed(3)}x`.padStart(9)}${`${(b.p99 / a.p99).toFixed(3)}x`.padStart(9)}`);
+    line("this build / base", cols.map((c) => `${(b[c] / a[c]).toFixed(3)}x`));
     console.log(`load average at the end ${loadAverage()}`);
     directAgent.destroy();
   }

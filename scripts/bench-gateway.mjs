@@ -183,10 +183,10 @@ async function addedLatency(s, label) {
   const b = summarize(raw.bare);
   const g = summarize(raw.gateway);
   const i = summarize(raw.identity);
-  const row = (name, x) => [name, x.n, fmt(x.p50, 3), fmt(x.p90, 3), fmt(x.p99, 3), fmt(x.max, 1)];
-  const added = (name, x) => [name, "", fmt(x.p50 - d.p50, 3), fmt(x.p90 - d.p90, 3), fmt(x.p99 - d.p99, 3), ""];
+  const row = (name, x) => [name, x.n, fmt(x.p50, 3), fmt(x.p90, 3), fmt(x.p99, 3), fmt(x.p999, 1), fmt(x.max, 1)];
+  const added = (name, x) => [name, "", fmt(x.p50 - d.p50, 3), fmt(x.p90 - d.p90, 3), fmt(x.p99 - d.p99, 3), fmt(x.p999 - d.p999, 1), ""];
   table(
-    [`(a) ${label}: ms, concurrency 1`, "n", "p50", "p90", "p99", "max"],
+    [`(a) ${label}: ms, concurrency 1`, "n", "p50", "p90", "p99", "p99.9", "max"],
     [
       row("upstream directly (baseline)", d),
       row("through a bare node:http proxy (floor)", b),
@@ -195,7 +195,7 @@ async function addedLatency(s, label) {
       added("added by the bare proxy", b),
       added("added by Gatehouse (SDK headers)", g),
       added("added by Gatehouse (no accept-encoding)", i),
-      ["ratio to baseline (SDK headers)", "", `${fmt(g.p50 / d.p50)}x`, `${fmt(g.p90 / d.p90)}x`, `${fmt(g.p99 / d.p99)}x`, ""],
+      ["ratio to baseline (SDK headers)", "", `${fmt(g.p50 / d.p50)}x`, `${fmt(g.p90 / d.p90)}x`, `${fmt(g.p99 / d.p99)}x`, `${fmt(g.p999 / d.p999)}x`, ""],
     ],
   );
   const addedP50 = g.p50 - d.p50;

@@ -81,14 +81,16 @@ async function openPostgres(url: string): Promise<Database> {
 
 async function openPGlite(dir: string): Promise<Database> {
   fs.mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGliteThread } = await import("./pglite-thread");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const pglite = new PGlite(dir);
-  await pglite.waitReady;
+  // PGlite runs on its own thread, so that statements (a batch of usage writes) never hold up
+  // the event loop that answers API requests.
+  const pglite = await PGliteThread.open(dir);
   // pglite-prisma-adapter pins an older @prisma/driver-adapter-utils whose types differ
-// nominally from 6.19's; the runtime interface is the same.
-  const prisma = makePrisma(new PrismaPGlite(pglite) as unknown as Adapter);
-  // PGlite is one connection in this process: a promise chain is the lock.
+  // nominally from 6.19's, and takes a PGlite; the runtime interface it uses (query with
+  // rowMode and parsers, exec, transaction, and rollback in one) is PGliteThread's.
+  const prisma = makePrisma(new PrismaPGlite(pglite as never) as unknown as Adapter);
+  // PGlite is one connection: a promise chain is the migration lock.
   let lock: Promise<unknown> = Promise.resolve();
   const conn = {
     exec: async (text: string) => void (await pglite.exec(text)),

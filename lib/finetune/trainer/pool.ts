@@ -2,23 +2,14 @@
 // event loop free: the main thread only sends indices and sums a few numbers.
 
 import { Worker } from "node:worker_threads";
+import { workerFromSource } from "@/lib/worker-thread";
 import type { InitMessage, Task, WorkerReply } from "./protocol";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
-/**
- * Starts worker.ts. Bundled (Next.js/Turbopack), the static `new Worker(new URL("./worker.ts",
- * import.meta.url))` below is what the bundler sees and rewrites to the worker chunk. Unbundled
- * under tsx (tests, scripts), a .ts worker does not get tsx's loader from `--import tsx` in
- * execArgv (tsx issue #354), so a tiny eval bootstrap registers tsx in the worker first.
- */
+/** Starts worker.ts (see workerFromSource for how, bundled and from source). */
 function spawnWorker(): Worker {
-  if (import.meta.url.endsWith(".ts")) {
-    const href = import.meta.url.replace(/[^/]+$/, "worker.ts");
-    const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(href)}); });`;
-    return new Worker(boot, { eval: true });
-  }
-  return new Worker(new URL("./worker.ts", import.meta.url));
+  return workerFromSource(import.meta.url, "worker.ts") ?? new Worker(new URL("./worker.ts", import.meta.url));
 }
 
 export class WorkerPool {
