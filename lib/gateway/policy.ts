@@ -1,11 +1,12 @@
 import "server-only";
-import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db";
 import type { LimitSpec } from "@/lib/limits/rate-limiter";
 import { getBillingSettings } from "@/lib/billing/settings";
+import { RefreshAheadCache } from "@/lib/refresh-ahead-cache";
 
-// What the API needs to know about a project on every request, cached briefly so the hot path
-// makes no database round trip: its model allow-list, body storage, and the limits in force.
+// What the API needs to know about a project on every request, cached briefly (and reloaded in
+// the background while in use: lib/refresh-ahead-cache.ts) so the hot path makes no database
+// round trip: its model allow-list, body storage, and the limits in force.
 
 type Limits = { rpm: number | null; tpm: number | null; rpd: number | null };
 
@@ -22,8 +23,8 @@ export type ProjectPolicy = {
 };
 
 const POLICY_TTL_MS = 5_000;
-const g = globalThis as unknown as { __gatehousePolicies?: LRUCache<string, Promise<ProjectPolicy>> };
-const cache = () => (g.__gatehousePolicies ??= new LRUCache({ max: 10_000, ttl: POLICY_TTL_MS }));
+const g = globalThis as unknown as { __gatehousePolicies?: RefreshAheadCache<string, ProjectPolicy> };
+const cache = () => (g.__gatehousePolicies ??= new RefreshAheadCache({ max: 10_000, ttlMs: POLICY_TTL_MS, load }));
 
 /** The tighter of two limits, where null means "no limit". */
 function tighter(a: number | null, b: number | null): number | null {
@@ -75,14 +76,7 @@ async function load(projectId: string): Promise<ProjectPolicy> {
 }
 
 export function getProjectPolicy(projectId: string): Promise<ProjectPolicy> {
-  const c = cache();
-  let p = c.get(projectId);
-  if (!p) {
-    p = load(projectId);
-    p.catch(() => c.delete(projectId));
-    c.set(projectId, p);
-  }
-  return p;
+  return cache().get(projectId);
 }
 
 /** Console changes to a project's settings or limits apply at once on this instance. */

@@ -1,7 +1,7 @@
 import "server-only";
-import { LRUCache } from "lru-cache";
 import { db } from "@/lib/db";
 import { getConfig } from "@/lib/config";
+import { RefreshAheadCache } from "@/lib/refresh-ahead-cache";
 import { hashSecret, looksLikeSecret } from "./secret";
 import { permissionsSchema, type Permissions } from "./permissions";
 
@@ -24,10 +24,10 @@ export type KeyResolution = { ok: true; key: ResolvedKey } | { ok: false; reason
 // What the cache holds: the key's row state, so expiry is judged at each lookup, not at caching.
 type CachedRow = (ResolvedKey & { revoked: boolean; archived: boolean; expiresAt: number | null }) | { missing: true };
 
-const g = globalThis as unknown as { __gatehouseKeyCache?: LRUCache<string, CachedRow> };
+const g = globalThis as unknown as { __gatehouseKeyCache?: RefreshAheadCache<string, CachedRow> };
 function cache() {
   // TTL bounds how long another instance keeps honouring a key revoked elsewhere.
-  return (g.__gatehouseKeyCache ??= new LRUCache<string, CachedRow>({ max: 50_000, ttl: Math.max(getConfig().KEY_CACHE_TTL_MS, 1) }));
+  return (g.__gatehouseKeyCache ??= new RefreshAheadCache<string, CachedRow>({ max: 50_000, ttlMs: getConfig().KEY_CACHE_TTL_MS, load: loadRow }));
 }
 
 async function loadRow(hash: string): Promise<CachedRow> {
@@ -60,19 +60,14 @@ async function loadRow(hash: string): Promise<CachedRow> {
 
 /**
  * Resolves a presented secret to its key, project, organization and permissions.
- * Cached by the secret's hash for KEY_CACHE_TTL_MS (default 5 s): a hit costs one SHA-256 and
- * a map lookup; revocation, expiry and archiving apply on this instance at once and on others
- * within the TTL.
+ * Cached by the secret's hash for KEY_CACHE_TTL_MS (default 5 s), and reloaded in the background
+ * before that while the key is in use: a hit costs one SHA-256 and a map lookup; revocation,
+ * expiry and archiving apply on this instance at once and on others within the TTL.
  */
 export async function resolveApiKey(secret: string): Promise<KeyResolution> {
   if (!looksLikeSecret(secret)) return { ok: false, reason: "malformed" };
   const hash = hashSecret(secret);
-  const c = cache();
-  let row = c.get(hash);
-  if (!row) {
-    row = await loadRow(hash);
-    c.set(hash, row);
-  }
+  const row = await cache().get(hash);
   if ("missing" in row) return { ok: false, reason: "unknown" };
   if (row.revoked) return { ok: false, reason: "revoked" };
   if (row.archived) return { ok: false, reason: "project_archived" };
@@ -89,16 +84,10 @@ export async function resolveApiKey(secret: string): Promise<KeyResolution> {
 
 /** Drops cached entries of one key (by id) or of a whole project, on this instance. */
 export function invalidateKey(keyId: string) {
-  const c = cache();
-  c.forEach((v, k) => {
-    if (!("missing" in v) && v.keyId === keyId) c.delete(k);
-  });
+  cache().deleteWhere((v) => !("missing" in v) && v.keyId === keyId);
 }
 export function invalidateProjectKeys(projectId: string) {
-  const c = cache();
-  c.forEach((v, k) => {
-    if (!("missing" in v) && v.projectId === projectId) c.delete(k);
-  });
+  cache().deleteWhere((v) => !("missing" in v) && v.projectId === projectId);
 }
 
 // lastUsedAt is written at most once a minute per key, off the request path.
