@@ -1,6 +1,6 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
-import { getDatabase } from "@/lib/db";
+import { closeDatabase, getDatabase } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { ensureBootstrap } from "@/lib/bootstrap";
 import { getAuthSecret } from "@/lib/auth/secret";
@@ -59,6 +59,9 @@ export async function boot() {
           // Post what was just written, so the ledger is current when the process is gone.
           .then(() => postUsageCharges())
           .catch((err) => log.error("usage flush at shutdown failed", { error: (err as Error).message }))
+          // The embedded database shuts down cleanly (no recovery at the next start).
+          .then(() => closeDatabase())
+          .catch((err) => log.error("closing the database at shutdown failed", { error: (err as Error).message }))
           .finally(() => process.exit(0));
       });
     }

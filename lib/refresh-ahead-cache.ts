@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { log } from "@/lib/log";
 
 /**
  * A cache of database reads on the API's hot path (keys, project policies). An entry is never
@@ -17,7 +18,7 @@ export class RefreshAheadCache<K extends NonNullable<unknown>, V extends NonNull
   /** Bumped by every invalidation: a load begun under an older generation is not stored. */
   private generation = 0;
 
-  constructor(private readonly options: { max: number; ttlMs: number; load: (key: K) => Promise<V> }) {
+  constructor(private readonly options: { name: string; max: number; ttlMs: number; load: (key: K) => Promise<V> }) {
     this.lru = new LRUCache<K, V>({ max: options.max, ttl: Math.max(options.ttlMs, 1) });
     this.refreshWithinMs = options.ttlMs / 5;
   }
@@ -25,7 +26,10 @@ export class RefreshAheadCache<K extends NonNullable<unknown>, V extends NonNull
   get(key: K): Promise<V> {
     const hit = this.lru.get(key);
     if (hit === undefined) return this.load(key);
-    if (this.lru.getRemainingTTL(key) <= this.refreshWithinMs) this.load(key).catch(() => {}); // the entry stays until its TTL
+    if (this.lru.getRemainingTTL(key) <= this.refreshWithinMs && !this.inFlight.has(key)) {
+      // The entry stays until its TTL; the next request after it waits for a load, and sees its error.
+      this.load(key).catch((err) => log.warn(`${this.options.name}: reload failed`, { error: (err as Error).message }));
+    }
     return Promise.resolve(hit);
   }
 

@@ -20,6 +20,8 @@ export type Database = {
   prisma: ReturnType<typeof makePrisma>;
   sql: SqlRunner;
   close(): Promise<void>;
+  /** Settles if the database stopped for good (the embedded database's thread died). */
+  lost?: Promise<Error>;
 };
 
 type Adapter = NonNullable<NonNullable<ConstructorParameters<typeof PrismaClient>[0]>["adapter"]>;
@@ -108,6 +110,7 @@ async function openPGlite(dir: string): Promise<Database> {
     kind: "pglite",
     prisma,
     sql,
+    lost: pglite.lost,
     async close() {
       await prisma.$disconnect();
       await pglite.close();

@@ -11,10 +11,16 @@ const g = globalThis as unknown as { __gatehouseDb?: Promise<Database> };
 export function getDatabase(): Promise<Database> {
   if (!g.__gatehouseDb) {
     const config = getConfig();
-    g.__gatehouseDb = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
-    g.__gatehouseDb.catch(() => {
-      g.__gatehouseDb = undefined; // let the next caller retry
-    });
+    const opening = (g.__gatehouseDb = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }));
+    opening.then(
+      // A database that stops for good is opened again by the next caller.
+      (database) => database.lost?.then(() => {
+        if (g.__gatehouseDb === opening) g.__gatehouseDb = undefined;
+      }),
+      () => {
+        if (g.__gatehouseDb === opening) g.__gatehouseDb = undefined; // let the next caller retry
+      },
+    );
   }
   return g.__gatehouseDb;
 }
@@ -22,6 +28,18 @@ export function getDatabase(): Promise<Database> {
 /** The Prisma client. */
 export async function db() {
   return (await getDatabase()).prisma;
+}
+
+/**
+ * Closes this process's database, if it was opened (graceful shutdown): the embedded database
+ * then shuts down cleanly and needs no recovery at the next start. Waits at most `timeoutMs`.
+ */
+export async function closeDatabase(timeoutMs = 10_000): Promise<void> {
+  const opened = g.__gatehouseDb;
+  if (!opened) return;
+  g.__gatehouseDb = undefined;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([opened.then((d) => d.close()), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]).finally(() => clearTimeout(timer));
 }
 
 /** Points this process at an already opened database (tests open a fresh one per run). */

@@ -4,6 +4,7 @@
 
 import { Worker } from "node:worker_threads";
 import { messages, type Results } from "@electric-sql/pglite";
+import { log } from "@/lib/log";
 import { workerFromSource } from "@/lib/worker-thread";
 import { READY_ID, type WireError, type WorkerReply, type WorkerRequest } from "./pglite-protocol";
 
@@ -31,6 +32,8 @@ function parse(result: Results, parsers: Record<number, Parser>, rowMode: QueryO
   result.fields.forEach((field, i) => {
     const parser = parsers[field.dataTypeID];
     if (!parser) return;
+    // In object rows a repeated column name holds the last such column's value only.
+    if (rowMode !== "array" && result.fields.findLastIndex((f) => f.name === field.name) !== i) return;
     for (const row of result.rows as Record<string | number, unknown>[]) {
       const key = rowMode === "array" ? i : field.name;
       const text = row[key];
@@ -43,6 +46,9 @@ export class PGliteThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = READY_ID + 1;
   private dead: Error | null = null;
+  private markLost!: (err: Error) => void;
+  /** Settles if the thread stops other than through close(): the database is gone for good. */
+  readonly lost = new Promise<Error>((resolve) => (this.markLost = resolve));
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (msg: WorkerReply) => {
@@ -52,8 +58,14 @@ export class PGliteThread {
       if (msg.ok) p.resolve(msg.result);
       else p.reject(toError(msg.error));
     });
+    // A reply that cannot be read here: its caller cannot be told which, so the thread is stopped.
+    worker.on("messageerror", (err) => void worker.terminate().then(() => stop(new Error(`the embedded database sent an unreadable reply: ${err.message}`))));
     const stop = (err: Error) => {
-      this.dead ??= err;
+      if (!this.dead) {
+        this.dead = err;
+        log.error("the embedded database stopped", { error: err.message });
+        this.markLost(err);
+      }
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
     };
@@ -90,7 +102,14 @@ export class PGliteThread {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     const answer = this.awaitReply<T>(id);
-    this.worker.postMessage({ ...request, id });
+    try {
+      this.worker.postMessage({ ...request, id });
+    } catch (err) {
+      // A value that cannot be copied to the thread (a function, say).
+      const p = this.pending.get(id)!;
+      this.settled(id);
+      p.reject(new Error(`cannot send this statement to the embedded database: ${(err as Error).message}`));
+    }
     return answer;
   }
 
@@ -109,10 +128,12 @@ export class PGliteThread {
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(fn: (tx: PGliteTx) => Promise<T>): Promise<T> {
     const number = await this.call<number>({ op: "begin" });
+    let rolledBack = false;
     const tx: PGliteTx = {
       query: (sql, params, options) => this.query(sql, params, options, number),
       exec: (sql) => this.exec(sql, number),
       rollback: () => {
+        rolledBack = true;
         const done = this.call<void>({ op: "rollback", tx: number });
         done.catch(() => {}); // callers may not await it; "end" reports the outcome
         return done;
@@ -125,13 +146,22 @@ export class PGliteThread {
       await this.call({ op: "end", tx: number, commit: false }).catch(() => {});
       throw err;
     }
-    await this.call({ op: "end", tx: number, commit: true });
+    await this.call({ op: "end", tx: number, commit: !rolledBack });
     return result;
   }
 
-  async close(): Promise<void> {
-    if (!this.dead) await this.call({ op: "close" }).catch(() => {});
-    this.dead ??= new Error("the embedded database is closed");
+  /**
+   * Shuts PostgreSQL down cleanly (a checkpoint, so the next start needs no recovery) and stops
+   * the thread; statements sent from now on are refused. Gives up waiting after `timeoutMs` (a
+   * statement or transaction that does not end) and stops the thread anyway.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.dead) return void (await this.worker.terminate());
+    const closing = this.call({ op: "close" }).catch(() => {});
+    this.dead = new Error("the embedded database is closed");
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }

@@ -65,8 +65,14 @@ function yieldToMainThread() {
 async function main() {
   const port = parentPort!;
   yieldToMainThread();
-  const reply = (id: number, result: unknown) => port.postMessage({ id, ok: true, result } satisfies WorkerReply);
   const fail = (id: number, err: unknown) => port.postMessage({ id, ok: false, error: wireError(err) } satisfies WorkerReply);
+  const reply = (id: number, result: unknown) => {
+    try {
+      port.postMessage({ id, ok: true, result } satisfies WorkerReply);
+    } catch (err) {
+      fail(id, new Error(`the result cannot be sent to the main thread: ${(err as Error).message}`));
+    }
+  };
 
   let db: PGlite;
   try {
@@ -129,8 +135,8 @@ async function main() {
       case "end": {
         const entry = open.get(msg.tx);
         if (!entry) return fail(msg.id, new Error(`transaction ${msg.tx} is not open`));
+        open.delete(msg.tx); // a step sent after its end is refused, not run in it
         entry.chain.then(async () => {
-          open.delete(msg.tx);
           entry.finish(msg.commit);
           try {
             await entry.done;

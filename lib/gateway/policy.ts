@@ -24,7 +24,7 @@ export type ProjectPolicy = {
 
 const POLICY_TTL_MS = 5_000;
 const g = globalThis as unknown as { __gatehousePolicies?: RefreshAheadCache<string, ProjectPolicy> };
-const cache = () => (g.__gatehousePolicies ??= new RefreshAheadCache({ max: 10_000, ttlMs: POLICY_TTL_MS, load }));
+const cache = () => (g.__gatehousePolicies ??= new RefreshAheadCache({ name: "project policy cache", max: 10_000, ttlMs: POLICY_TTL_MS, load }));
 
 /** The tighter of two limits, where null means "no limit". */
 function tighter(a: number | null, b: number | null): number | null {

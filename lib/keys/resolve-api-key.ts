@@ -27,7 +27,7 @@ type CachedRow = (ResolvedKey & { revoked: boolean; archived: boolean; expiresAt
 const g = globalThis as unknown as { __gatehouseKeyCache?: RefreshAheadCache<string, CachedRow> };
 function cache() {
   // TTL bounds how long another instance keeps honouring a key revoked elsewhere.
-  return (g.__gatehouseKeyCache ??= new RefreshAheadCache<string, CachedRow>({ max: 50_000, ttlMs: getConfig().KEY_CACHE_TTL_MS, load: loadRow }));
+  return (g.__gatehouseKeyCache ??= new RefreshAheadCache<string, CachedRow>({ name: "API key cache", max: 50_000, ttlMs: getConfig().KEY_CACHE_TTL_MS, load: loadRow }));
 }
 
 async function loadRow(hash: string): Promise<CachedRow> {

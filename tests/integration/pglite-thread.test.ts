@@ -45,6 +45,12 @@ describe("PGlite on its own thread", () => {
     assert.deepEqual(seen, [["2026-11-25 10:11:12.345+00", 1184]]);
     assert.deepEqual(parsed.rows[0], [1, "ts:2026-11-25 10:11:12.345+00", new Uint8Array([0, 1, 255])]);
     assert.deepEqual(parsed.fields.map((f) => f.name), ["id", "at", "data"]);
+
+    // Object rows keep the last of two same-named columns, parsed by its own type only.
+    seen.length = 0;
+    const same = await db.query(`SELECT at AS x, id::text AS x FROM t`, [], { parsers: { 1184: (text, type) => (seen.push([text, type]), text) } });
+    assert.deepEqual(same.rows, [{ x: "1" }]);
+    assert.deepEqual(seen, []);
   });
 
   it("rebuilds PostgreSQL errors with their fields", async () => {
@@ -157,5 +163,24 @@ describe("Prisma over the PGlite thread", () => {
     const created = await prisma.organization.findUniqueOrThrow({ where: { id: org.id } });
     assert.ok(created.createdAt instanceof Date);
     assert.equal(created.name, "Thread test");
+  });
+});
+
+describe("PGlite thread that dies", () => {
+  it("fails what was waiting and what comes after, and says the database is lost", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-pglite-thread-"));
+    const thread = await PGliteThread.open(dir);
+    try {
+      const waiting = thread.query(`SELECT pg_sleep(0.5)`);
+      // What a crash of the thread looks like from here (a WASM abort, say).
+      await (thread as unknown as { worker: import("node:worker_threads").Worker }).worker.terminate();
+      await assert.rejects(waiting, /embedded database stopped/);
+      const lost = await thread.lost;
+      assert.match(lost.message, /embedded database stopped/);
+      await assert.rejects(thread.query(`SELECT 1`), /embedded database stopped/);
+    } finally {
+      await thread.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

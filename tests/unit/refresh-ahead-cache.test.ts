@@ -24,7 +24,7 @@ function counter(delayMs = 20) {
 describe("RefreshAheadCache", () => {
   it("shares one load among concurrent misses and answers hits without loading", async () => {
     const l = counter();
-    const c = new RefreshAheadCache({ max: 10, ttlMs: TTL, load: l.load });
+    const c = new RefreshAheadCache({ name: "test cache", max: 10, ttlMs: TTL, load: l.load });
     assert.deepEqual(await Promise.all([c.get("a"), c.get("a"), c.get("a")]), ["a#1", "a#1", "a#1"]);
     assert.equal(await c.get("a"), "a#1");
     assert.deepEqual(l.calls, ["a"]);
@@ -32,7 +32,7 @@ describe("RefreshAheadCache", () => {
 
   it("reloads in the background in the last fifth of the TTL, answering the cached value meanwhile", async () => {
     const l = counter(50);
-    const c = new RefreshAheadCache({ max: 10, ttlMs: TTL, load: l.load });
+    const c = new RefreshAheadCache({ name: "test cache", max: 10, ttlMs: TTL, load: l.load });
     await c.get("k");
     await sleep(TTL * 0.85);
     assert.equal(await c.get("k"), "k#1", "the request waited for the reload");
@@ -45,7 +45,7 @@ describe("RefreshAheadCache", () => {
 
   it("never answers an entry past its TTL: an idle key is loaded again, and waited for", async () => {
     const l = counter();
-    const c = new RefreshAheadCache({ max: 10, ttlMs: TTL, load: l.load });
+    const c = new RefreshAheadCache({ name: "test cache", max: 10, ttlMs: TTL, load: l.load });
     await c.get("k");
     await sleep(TTL + 50);
     assert.equal(await c.get("k"), "k#2");
@@ -53,7 +53,7 @@ describe("RefreshAheadCache", () => {
 
   it("does not store a load that was in flight when the cache was invalidated", async () => {
     const l = counter(50);
-    const c = new RefreshAheadCache({ max: 10, ttlMs: TTL, load: l.load });
+    const c = new RefreshAheadCache({ name: "test cache", max: 10, ttlMs: TTL, load: l.load });
     const before = c.get("k");
     c.delete("k"); // a change in the console while the read runs
     assert.equal(await before, "k#1");
@@ -66,7 +66,7 @@ describe("RefreshAheadCache", () => {
 
   it("does not cache failures, and keeps the entry when a background reload fails", async () => {
     const l = counter();
-    const c = new RefreshAheadCache({ max: 10, ttlMs: TTL, load: l.load });
+    const c = new RefreshAheadCache({ name: "test cache", max: 10, ttlMs: TTL, load: l.load });
     await c.get("k");
     l.failFromNowOn();
     await sleep(TTL * 0.85);
