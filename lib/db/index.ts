@@ -1,5 +1,6 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
+import { settleWithin } from "@/lib/settle-within";
 import { openDatabase, type Database } from "./database";
 
 export type { Database } from "./database";
@@ -38,8 +39,7 @@ export async function closeDatabase(timeoutMs = 10_000): Promise<void> {
   const opened = g.__gatehouseDb;
   if (!opened) return;
   g.__gatehouseDb = undefined;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([opened.then((d) => d.close()), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]).finally(() => clearTimeout(timer));
+  await settleWithin(opened.then((d) => d.close()), timeoutMs);
 }
 
 /** Points this process at an already opened database (tests open a fresh one per run). */

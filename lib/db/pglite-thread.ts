@@ -5,6 +5,7 @@
 import { Worker } from "node:worker_threads";
 import { messages, type Results } from "@electric-sql/pglite";
 import { log } from "@/lib/log";
+import { settleWithin } from "@/lib/settle-within";
 import { workerFromSource } from "@/lib/worker-thread";
 import { READY_ID, type WireError, type WorkerReply, type WorkerRequest } from "./pglite-protocol";
 
@@ -157,11 +158,9 @@ export class PGliteThread {
    */
   async close(timeoutMs = 10_000): Promise<void> {
     if (this.dead) return void (await this.worker.terminate());
-    const closing = this.call({ op: "close" }).catch(() => {});
+    const closing = this.call({ op: "close" });
     this.dead = new Error("the embedded database is closed");
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closing, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-    clearTimeout(timer);
+    await settleWithin(closing, timeoutMs);
     await this.worker.terminate();
   }
 }
