@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
@@ -14,4 +16,19 @@ export function workerFromSource(callerUrl: string, file: string, options: Worke
   const href = callerUrl.replace(/[^/]+$/, file);
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(href)}); });`;
   return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * Lowers the scheduling priority of the calling thread to `nice` (on Linux a thread id names one
+ * thread, so the rest of the process keeps its priority); elsewhere, or when not permitted, a
+ * no-op. Background threads call it first, so that on a machine with few cores they take the CPU
+ * only when the API's thread does not need it.
+ */
+export function lowerThisThreadPriority(nice: number): void {
+  try {
+    const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid)) os.setPriority(tid, nice);
+  } catch {
+    // not Linux, or not permitted: the thread keeps the process's priority
+  }
 }

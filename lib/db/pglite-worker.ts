@@ -7,10 +7,9 @@
 // transaction waits for the open transaction), and the steps of one transaction run in the
 // order they were sent.
 
-import fs from "node:fs";
-import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, messages, type Results, type Transaction } from "@electric-sql/pglite";
+import { lowerThisThreadPriority } from "../worker-thread";
 import { DATABASE_ERROR_FIELDS, READY_ID, type WireError, type WorkerReply, type WorkerRequest } from "./pglite-protocol";
 
 function wireError(err: unknown): WireError {
@@ -52,19 +51,9 @@ type Open = {
 // core's share against a busy one, still enough to keep up with thousands of events a second.
 const NICE = 10;
 
-/** Lowers this thread's scheduling priority (on Linux a thread id names one thread); elsewhere a no-op. */
-function yieldToMainThread() {
-  try {
-    const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
-    if (Number.isInteger(tid)) os.setPriority(tid, NICE);
-  } catch {
-    // not Linux, or not permitted: the thread keeps the process's priority
-  }
-}
-
 async function main() {
   const port = parentPort!;
-  yieldToMainThread();
+  lowerThisThreadPriority(NICE);
   const fail = (id: number, err: unknown) => port.postMessage({ id, ok: false, error: wireError(err) } satisfies WorkerReply);
   const reply = (id: number, result: unknown) => {
     try {

@@ -2,6 +2,7 @@
 // of the gradient reduction and of the AdamW update. Pure math; no I/O.
 
 import { parentPort } from "node:worker_threads";
+import { lowerThisThreadPriority } from "../../worker-thread";
 import { LlamaCompute, type ModelLayout } from "./model";
 import type { ExampleReply, InitMessage, ReduceReply, Task, WireExample, WorkerReply, WorkerRequest } from "./protocol";
 
@@ -18,6 +19,11 @@ type State = {
 };
 
 let state: State | null = null;
+
+// Training is batch work: it takes the cores when nothing else wants them, and yields to the API
+// (nice 0) and to the embedded database's thread (nice 10), whose console reads and usage writes
+// would otherwise wait behind a job's steps on a machine with few cores.
+lowerThisThreadPriority(15);
 
 function init(msg: InitMessage) {
   const params = new Float32Array(msg.params);
