@@ -10,6 +10,10 @@
 // With --concurrency C (> 1), each block is a closed loop of C clients for BLOCK_MS instead,
 // and the requests per second of each build are printed too (the upstream is not measured).
 //
+// With --node-args "<flags>", this build's server runs with those Node.js flags (and the base's
+// with --base-node-args); `--base .` then compares flags on one build, e.g.
+//   node scripts/bench-compare-builds.mjs --base . --node-args "--v8-pool-size=1"
+//
 // With --redis both use the Redis rate limiter and shared spend checks (BENCH_REDIS_URL,
 // default redis://127.0.0.1:6379). Ports 3310-3313. Env: BENCH_LATENCY_N overrides --n.
 import fs from "node:fs";
@@ -45,9 +49,10 @@ const env = {
   UPSTREAM_MODELS: `${MODEL}=${UPSTREAM_MODEL}`,
   ...(argv.includes("--redis") ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379" } : {}),
 };
+const flags = (name) => (opt(name) ?? "").split(/\s+/).filter(Boolean);
 const sides = [
-  { name: "base", cwd: path.resolve(base), port: 3310 },
-  { name: "this build", cwd: process.cwd(), port: 3312 },
+  { name: "base", cwd: path.resolve(base), port: 3310, nodeArgs: flags("--base-node-args") },
+  { name: "this build", cwd: process.cwd(), port: 3312, nodeArgs: flags("--node-args") },
 ];
 const servers = [];
 try {
@@ -57,7 +62,7 @@ try {
     await setup.waitHealthy();
     await setup.stop();
     await prepareDatabase(side.dataDir, [MODEL]);
-    const server = startGatehouse({ port: side.port + 1, dataDir: side.dataDir, env, cwd: side.cwd });
+    const server = startGatehouse({ port: side.port + 1, dataDir: side.dataDir, env, cwd: side.cwd, nodeArgs: side.nodeArgs });
     servers.push(server);
     await server.waitHealthy();
     side.spec = { port: side.port + 1, path: "/v1/chat/completions", headers, body };
@@ -67,6 +72,7 @@ try {
   if (CONCURRENCY > 1) {
     await concurrent();
   } else {
+    for (const side of sides) if (side.nodeArgs.length) console.log(`# ${side.name}: node ${side.nodeArgs.join(" ")}`);
     console.log(`# ${N} requests per build, ${ROUNDS} alternating blocks, concurrency 1, ${env.REDIS_URL ? "Redis limiter and spend checks" : "in-memory limiter"}; load average at start ${loadAverage()}`);
     for (const side of sides) await sequential(side.agent, side.spec, 500); // warm-up
     const direct = { port: upstream.port, path: "/v1/chat/completions", headers: { ...headers, authorization: "Bearer sk-upstream-bench" }, body: { ...body, model: UPSTREAM_MODEL } };
