@@ -14,6 +14,11 @@
 // with --base-node-args); `--base .` then compares flags on one build, e.g.
 //   node scripts/bench-compare-builds.mjs --base . --node-args "--v8-pool-size=1"
 //
+// With --local [--stream], both serve the test model (BENCH_MODEL, default
+// ../shared/models/stories260K.gguf) on 1 thread, and the figure is the time of a 200-token
+// completion at temperature 0 (the same text on both), in alternating blocks; `--n` then counts
+// completions per build (default 150).
+//
 // With --redis both use the Redis rate limiter and shared spend checks (BENCH_REDIS_URL,
 // default redis://127.0.0.1:6379). Ports 3310-3313. Env: BENCH_LATENCY_N overrides --n.
 import fs from "node:fs";
@@ -21,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { startFakeUpstream, UPSTREAM_MODEL } from "./bench/fake-upstream.mjs";
 import { BENCH_API_KEY, checkBuild, prepareDatabase, startGatehouse } from "./bench/gatehouse-server.mjs";
-import { agentFor, closedLoop, loadAverage, sequential, summarize } from "./bench/http-load.mjs";
+import { agentFor, closedLoop, loadAverage, send, sequential, summarize } from "./bench/http-load.mjs";
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -34,12 +39,20 @@ if (!base || !fs.existsSync(path.join(base, ".next/BUILD_ID"))) {
   process.exit(2);
 }
 checkBuild();
-const N = Number(process.env.BENCH_LATENCY_N ?? opt("--n") ?? 4000);
+const LOCAL = argv.includes("--local");
+const STREAM = argv.includes("--stream");
+const N = Number(process.env.BENCH_LATENCY_N ?? opt("--n") ?? (LOCAL ? 150 : 4000));
+const MODEL_PATH = path.resolve(process.env.BENCH_MODEL ?? "../shared/models/stories260K.gguf");
+const LOCAL_MODEL = path.basename(MODEL_PATH, ".gguf");
 const ROUNDS = 20;
 const CONCURRENCY = Number(opt("--concurrency") ?? 1);
 const BLOCK_MS = 1_000;
 const MODEL = "bench";
 const body = { model: MODEL, messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 };
+const localBody = {
+  model: LOCAL_MODEL, messages: [{ role: "user", content: "Tell me a story about a cat." }], max_tokens: 200, temperature: 0, seed: 42,
+  ...(STREAM ? { stream: true, stream_options: { include_usage: true } } : {}),
+};
 const headers = { "accept-encoding": "gzip, deflate", "user-agent": "OpenAI/JS 7.57.0", authorization: `Bearer ${BENCH_API_KEY}` };
 
 const upstream = await startFakeUpstream({ streamChunks: 16, chunkDelayMs: 1 });
@@ -47,6 +60,7 @@ const env = {
   UPSTREAM_BASE_URL: upstream.baseUrl,
   UPSTREAM_API_KEY: "sk-upstream-bench",
   UPSTREAM_MODELS: `${MODEL}=${UPSTREAM_MODEL}`,
+  ...(LOCAL ? { LOCAL_MODEL_DIR: path.dirname(MODEL_PATH), LOCAL_MODEL_THREADS: "1" } : {}),
   ...(argv.includes("--redis") ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379" } : {}),
 };
 const flags = (name) => (opt(name) ?? "").split(/\s+/).filter(Boolean);
@@ -61,15 +75,17 @@ try {
     const setup = startGatehouse({ port: side.port, dataDir: side.dataDir, env, cwd: side.cwd });
     await setup.waitHealthy();
     await setup.stop();
-    await prepareDatabase(side.dataDir, [MODEL]);
+    await prepareDatabase(side.dataDir, LOCAL ? [MODEL, LOCAL_MODEL] : [MODEL]);
     const server = startGatehouse({ port: side.port + 1, dataDir: side.dataDir, env, cwd: side.cwd, nodeArgs: side.nodeArgs });
     servers.push(server);
     await server.waitHealthy();
-    side.spec = { port: side.port + 1, path: "/v1/chat/completions", headers, body };
+    side.spec = { port: side.port + 1, path: "/v1/chat/completions", headers, body: LOCAL ? localBody : body };
     side.agent = agentFor(1);
     side.samples = [];
   }
-  if (CONCURRENCY > 1) {
+  if (LOCAL) {
+    await localGeneration();
+  } else if (CONCURRENCY > 1) {
     await concurrent();
   } else {
     for (const side of sides) if (side.nodeArgs.length) console.log(`# ${side.name}: node ${side.nodeArgs.join(" ")}`);
@@ -130,4 +146,23 @@ async function concurrent() {
   const ratio = (k) => `${(b[k] / a[k]).toFixed(3)}x`.padStart(9);
   console.log(`${"this build / base".padEnd(30)}${ratio("rps")}${ratio("p50")}${ratio("p90")}${ratio("p99")}${ratio("max")}`);
   console.log(`load average at the end ${loadAverage()}`);
+}
+
+/** 200-token completions from the local model, alternating between the builds. */
+async function localGeneration() {
+  console.log(`# ${N} completions per build (${STREAM ? "streamed" : "not streamed"}), ${LOCAL_MODEL}, 1 thread, ${ROUNDS} alternating blocks; load average at start ${loadAverage()}`);
+  for (const side of sides) await sequential(side.agent, side.spec, 3); // load the model, warm up
+  const texts = sides.map((side) => send(side.agent, side.spec).then((r) => r.body.toString().replace(/"(id|created)":"?[\w-]+"?/g, "")));
+  const [ta, tb] = await Promise.all(texts);
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...sides].reverse() : sides;
+    for (const side of order) side.samples.push(...(await sequential(side.agent, side.spec, Math.ceil(N / ROUNDS))));
+  }
+  const [a, b] = sides.map((s) => summarize(s.samples));
+  const f = (v) => v.toFixed(1);
+  const cols = ["p10", "p50", "p90"];
+  console.log(`${"ms per completion".padEnd(30)}${["p10", "p50", "p90"].map((c) => c.padStart(9)).join("")}`);
+  for (const [name, x] of [["base", a], ["this build", b]]) console.log(`${name.padEnd(30)}${cols.map((c) => f(x[c]).padStart(9)).join("")}`);
+  console.log(`${"speed, this build / base".padEnd(30)}${cols.map((c) => `${(a[c] / b[c]).toFixed(3)}x`.padStart(9)).join("")}`);
+  console.log(`same answer from both: ${ta === tb ? "yes" : "NO"}; load average at the end ${loadAverage()}`);
 }

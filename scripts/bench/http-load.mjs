@@ -61,7 +61,7 @@ export function percentile(sorted, q) {
 
 export function summarize(samples) {
   const s = Float64Array.from(samples).sort();
-  return { n: s.length, p50: percentile(s, 0.5), p90: percentile(s, 0.9), p99: percentile(s, 0.99), p999: percentile(s, 0.999), max: s[s.length - 1] };
+  return { n: s.length, p10: percentile(s, 0.1), p50: percentile(s, 0.5), p90: percentile(s, 0.9), p99: percentile(s, 0.99), p999: percentile(s, 0.999), max: s[s.length - 1] };
 }
 
 /**

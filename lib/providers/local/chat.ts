@@ -26,22 +26,14 @@ type DeltaEvent = Extract<ChatStreamEvent, { type: "delta" }>;
  */
 export async function* localChatStream(entry: ModelEntry, request: ChatRequest, ctx: CallContext): AsyncGenerator<ChatStreamEvent> {
   const lease = leaseModel(entry);
-  const guard: YieldGuard = { atYield: false, evaluation: null, pending: null, releaseTurn: null };
+  const guard: YieldGuard = { atYield: false, evaluation: null, releaseTurn: null };
   // A consumer that stops pulling without closing the stream would otherwise hold the model:
   // on abort while we are parked at a yield, end the evaluation and give the turn away.
   const onAbort = () => {
     if (!guard.atYield) return; // the generation loop sees the abort itself within a token
-    const evaluation = guard.evaluation;
-    // A token asked for ahead may still be computing on the sequence: the turn is given away only
-    // once the evaluation has ended, so that the next request never shares the sequence with it.
-    void Promise.resolve(guard.pending)
-      .catch(() => {})
-      .then(() => evaluation?.return(undefined))
-      .catch(() => {})
-      .finally(() => {
-        guard.releaseTurn?.();
-        lease.release();
-      });
+    void guard.evaluation?.return(undefined);
+    guard.releaseTurn?.();
+    lease.release();
   };
   ctx.signal.addEventListener("abort", onAbort, { once: true });
   try {
@@ -128,8 +120,6 @@ export async function countLocalPromptTokens(entry: ModelEntry, request: ChatReq
 type YieldGuard = {
   atYield: boolean;
   evaluation: AsyncGenerator<Token, void, void | Token | Token[]> | null;
-  /** The token asked for ahead of the one the consumer holds, while it is being computed. */
-  pending: Promise<IteratorResult<Token, void>> | null;
   releaseTurn: (() => void) | null;
 };
 
@@ -175,10 +165,9 @@ async function* generateChoice(args: ChoiceArgs): AsyncGenerator<DeltaEvent, Cho
     await loaded.sequence.clearHistory();
     const evaluation = loaded.sequence.evaluate(prompt.tokens, evaluateOptions(args, generated));
     guard.evaluation = evaluation;
-    let next = evaluation.next();
     try {
       while (true) {
-        const step = await next;
+        const step = await evaluation.next();
         if (step.done) {
           finish = "stop"; // end-of-generation token
           break;
@@ -189,29 +178,19 @@ async function* generateChoice(args: ChoiceArgs): AsyncGenerator<DeltaEvent, Cho
           finish = "stop";
           break;
         }
-        const last = generated.length >= budget;
-        // The next token is asked for before this one is handed on: the model computes it on its
-        // thread while this one is decoded, filtered and written to the client. (After a stop
-        // string or an abort, that one token is computed for nothing and never counted.)
-        if (!last && !signal.aborted) {
-          next = evaluation.next();
-          guard.pending = next;
-        }
         yield* guarded(guard, output.push(decoder.push(token)));
         if (output.stopped) {
           finish = "stop";
           break;
         }
         if (signal.aborted) break;
-        if (last) {
+        if (generated.length >= budget) {
           finish = "length";
           break;
         }
       }
     } finally {
       guard.evaluation = null;
-      guard.pending = null;
-      next.catch(() => {}); // a token asked for ahead and not used: its failure is nobody's
       await evaluation.return(undefined);
     }
   }
